@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * One schema for the whole configuration. Sources, lowest precedence first:
+ * built-in defaults, the file named by NETPROBE_CONFIG (JSON or YAML), environment variables.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const boolFromString = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v)));
+const stringList = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s.length > 0));
+
+export const SnmpUserConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('noAuthNoPriv'),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authKey: z.string().optional(),
+    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+    privKey: z.string().optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    http: z
+      .object({
+        port: port.default(8080),
+        host: z.string().min(1).default('0.0.0.0'),
+        bodyLimitBytes: positiveInt.default(1024 * 1024),
+        shutdownTimeoutMs: positiveInt.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    snmp: z
+      .object({
+        mibDirs: stringList.default([]),
+        maxVarbinds: positiveInt.default(100_000),
+        maxOids: positiveInt.default(128),
+        setEnabled: boolFromString.default(true),
+      })
+      .strict()
+      .prefault({}),
+    traps: z
+      .object({
+        enabled: boolFromString.default(true),
+        host: z.string().min(1).default('::'),
+        port: port.default(1162),
+        communities: stringList.default([]),
+        users: z
+          .union([z.array(SnmpUserConfigSchema), z.string()])
+          .transform((v, ctx) => parseJsonList(v, ctx, z.array(SnmpUserConfigSchema)))
+          .default([]),
+        includeCommunity: boolFromString.default(false),
+        bufferSize: positiveInt.default(10_000),
+        heartbeatMs: positiveInt.default(15_000),
+        subscriberQueue: positiveInt.default(1_000),
+        maxSubscribers: positiveInt.default(2_000),
+      })
+      .strict()
+      .prefault({}),
+    dhcp: z
+      .object({
+        interface: z.string().min(1).optional(),
+        mac: z
+          .string()
+          .regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, 'must be a MAC address like 02:00:00:aa:bb:cc')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    probe: z
+      .object({
+        maxBatch: positiveInt.default(1024),
+        maxConcurrency: positiveInt.default(256),
+        maxReadBytes: positiveInt.default(65_536),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type SnmpUserConfig = z.infer<typeof SnmpUserConfigSchema>;
+
+function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.ZodType<T[]>): T[] {
+  if (Array.isArray(value)) return value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array' });
+    return z.NEVER;
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+    }
+    return z.NEVER;
+  }
+  return result.data;
+}
+
+/** Environment variable → path in the config object. */
+export const ENV_VARS: Record<string, readonly string[]> = {
+  PORT: ['http', 'port'],
+  HOST: ['http', 'host'],
+  BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
+  SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
+  LOG_LEVEL: ['log', 'level'],
+  SNMP_MIB_DIRS: ['snmp', 'mibDirs'],
+  SNMP_MAX_VARBINDS: ['snmp', 'maxVarbinds'],
+  SNMP_MAX_OIDS: ['snmp', 'maxOids'],
+  SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
+  TRAP_ENABLED: ['traps', 'enabled'],
+  TRAP_HOST: ['traps', 'host'],
+  TRAP_PORT: ['traps', 'port'],
+  TRAP_COMMUNITIES: ['traps', 'communities'],
+  TRAP_USERS: ['traps', 'users'],
+  TRAP_INCLUDE_COMMUNITY: ['traps', 'includeCommunity'],
+  TRAP_BUFFER: ['traps', 'bufferSize'],
+  TRAP_HEARTBEAT_MS: ['traps', 'heartbeatMs'],
+  TRAP_SUBSCRIBER_QUEUE: ['traps', 'subscriberQueue'],
+  TRAP_MAX_SUBSCRIBERS: ['traps', 'maxSubscribers'],
+  DHCP_INTERFACE: ['dhcp', 'interface'],
+  DHCP_MAC: ['dhcp', 'mac'],
+  PROBE_MAX_BATCH: ['probe', 'maxBatch'],
+  PROBE_MAX_CONCURRENCY: ['probe', 'maxConcurrency'],
+  PROBE_MAX_READ_BYTES: ['probe', 'maxReadBytes'],
+};
+
+export interface ConfigIssue {
+  /** Where the bad value came from: an environment variable name, or `file:<path>` plus the key path. */
+  source: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): ConfigResult {
+  const fileName = env.NETPROBE_CONFIG;
+  let raw: Record<string, unknown> = {};
+  if (fileName) {
+    const file = readConfigFile(fileName);
+    if (!file.ok) return { ok: false, issues: [{ source: 'NETPROBE_CONFIG', message: file.message }] };
+    raw = file.value;
+  }
+
+  const fromEnv = new Map<string, string>();
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, value);
+    fromEnv.set(path.join('.'), name);
+  }
+
+  const result = ConfigSchema.safeParse(raw);
+  if (result.success) return { ok: true, config: result.data };
+
+  const issues = result.error.issues.map((issue) => {
+    const key = issue.path.map(String).join('.');
+    const envName = envNameFor(key, fromEnv);
+    const source = envName ?? (fileName ? `${fileName}: ${key || '(root)'}` : key || '(root)');
+    return { source, message: issue.message };
+  });
+  return { ok: false, issues };
+}
+
+/** Applies defaults only; for tests and tools that need a config without a process environment. */
+export function defaultConfig(overrides: DeepPartial<Config> = {}): Config {
+  return ConfigSchema.parse(overrides);
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+export function formatConfigIssues(issues: ConfigIssue[]): string {
+  return ['invalid configuration:', ...issues.map((i) => `  ${i.source}: ${i.message}`)].join('\n');
+}
+
+function envNameFor(key: string, fromEnv: Map<string, string>): string | undefined {
+  for (const [path, name] of fromEnv) {
+    if (key === path || key.startsWith(`${path}.`)) return name;
+  }
+  return undefined;
+}
+
+function readConfigFile(fileName: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+  let text: string;
+  try {
+    text = readFileSync(fileName, 'utf8');
+  } catch (err) {
+    return { ok: false, message: `cannot read ${fileName}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+  let value: unknown;
+  try {
+    value = /\.json$/i.test(fileName) ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    return { ok: false, message: `cannot parse ${fileName}: ${(err as Error).message.split('\n')[0]}` };
+  }
+  if (value === null || value === undefined) return { ok: true, value: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, message: `${fileName} must contain an object at the top level` };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}

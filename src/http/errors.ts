@@ -1,0 +1,87 @@
+import type { Context, Env } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import { AdapterError, type AdapterErrorCode } from '../errors.ts';
+import { problem, problemResponse, type Problem } from './problem.ts';
+
+interface CodeMapping {
+  status: ContentfulStatusCode;
+  /** Problem type slug; `{sub}` is replaced by the adapter's subsystem. */
+  slug: string;
+  title: string;
+}
+
+const CODE_MAPPINGS: Record<AdapterErrorCode, CodeMapping> = {
+  TIMEOUT: { status: 504, slug: '{sub}-timeout', title: 'The peer did not answer in time' },
+  AUTH: { status: 502, slug: '{sub}-auth', title: 'The peer rejected the credentials' },
+  AGENT_ERROR: { status: 422, slug: '{sub}-error', title: 'The peer answered with an error status' },
+  PROTOCOL: { status: 502, slug: '{sub}-protocol', title: 'The peer sent an invalid or unexpected answer' },
+  UNRESOLVABLE: { status: 502, slug: 'target-unresolvable', title: 'The target name does not resolve' },
+  UNREACHABLE: { status: 502, slug: 'target-unreachable', title: 'The target cannot be reached' },
+  INVALID_INPUT: { status: 400, slug: 'invalid-request', title: 'The request cannot be carried out as given' },
+  REFUSED_BY_POLICY: { status: 403, slug: 'target-denied', title: 'The target is refused by policy' },
+  UNAVAILABLE: { status: 503, slug: '{sub}-unavailable', title: 'The service cannot do this right now' },
+  CANCELLED: { status: 503, slug: 'cancelled', title: 'The operation was cancelled' },
+};
+
+export function adapterErrorToProblem(err: AdapterError): Problem {
+  const mapping = CODE_MAPPINGS[err.code];
+  const slug = mapping.slug.replace('{sub}', err.subsystem);
+  return problem(mapping.status, slug, mapping.title, err.message, err.extensions);
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export function zodIssues(error: ZodError, prefix?: string): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+export function validationProblem(issues: ValidationIssue[], detail?: string): Problem {
+  return problem(400, 'validation', 'The request is invalid', detail ?? issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+    errors: issues,
+  });
+}
+
+/** Shared zod-openapi hook: every route answers 400 problem+json on validation failure. */
+export function defaultHook(
+  result: { success: true } | { success: false; error: ZodError; target?: string },
+  c: Context,
+): Response | undefined {
+  if (result.success) return undefined;
+  const target = result.target === 'json' ? 'body' : result.target;
+  return problemResponse(c, validationProblem(zodIssues(result.error, target)));
+}
+
+export function errorHandler<E extends Env>(onUnexpected: (err: unknown, c: Context<E>) => void) {
+  return (err: unknown, c: Context<E>): Response => {
+    if (err instanceof AdapterError) return problemResponse(c, adapterErrorToProblem(err));
+    if (err instanceof HTTPException) return problemResponse(c, httpExceptionProblem(err));
+    onUnexpected(err, c);
+    return problemResponse(c, problem(500, 'internal', 'Internal server error', 'An unexpected error occurred; see the service log for the request id.'));
+  };
+}
+
+function httpExceptionProblem(err: HTTPException): Problem {
+  const status = err.status as ContentfulStatusCode;
+  if (status === 400 && /JSON/i.test(err.message)) {
+    return problem(400, 'malformed-json', 'The request body is not valid JSON', err.message);
+  }
+  if (status === 413) return problem(413, 'payload-too-large', 'The request body is too large', err.message);
+  if (status === 401) return problem(401, 'unauthorized', 'Authentication required', err.message);
+  return problem(status, `http-${status}`, err.message || 'HTTP error');
+}
+
+export function notFoundProblem(method: string, path: string): Problem {
+  return problem(404, 'not-found', 'No such resource', `${method} ${path} does not exist; see /openapi.json for the routes.`);
+}
+
+export function methodNotAllowedProblem(method: string, path: string, allowed: string[]): Problem {
+  return problem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`);
+}
