@@ -1,0 +1,57 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { AdapterError, type Subsystem } from '../errors.ts';
+
+export type IpFamilyPreference = 4 | 6 | 'auto';
+
+export interface ResolvedTarget {
+  /** What the caller asked for (name or literal, brackets stripped). */
+  host: string;
+  /** The address to connect to. Adapters connect here and never look the name up again. */
+  address: string;
+  family: 4 | 6;
+  /** Every address the name resolved to (one for a literal). */
+  addresses: string[];
+  dnsMs: number;
+}
+
+/**
+ * Resolves a target once. Adapters must connect to `address` (not to `host`), so that a policy check
+ * made on the resolved addresses cannot be bypassed by a second lookup.
+ */
+export async function resolveTarget(
+  host: string,
+  subsystem: Subsystem,
+  family: IpFamilyPreference = 'auto',
+): Promise<ResolvedTarget> {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const literal = isIP(bare);
+  if (literal) {
+    if (family !== 'auto' && family !== literal) {
+      throw new AdapterError('INVALID_INPUT', subsystem, `${bare} is an IPv${literal} address but ipFamily ${family} was requested`);
+    }
+    return { host: bare, address: bare, family: literal as 4 | 6, addresses: [bare], dnsMs: 0 };
+  }
+
+  const started = performance.now();
+  let results: { address: string; family: number }[];
+  try {
+    results = await lookup(bare, { all: true, verbatim: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new AdapterError('UNRESOLVABLE', subsystem, `${bare} does not resolve (${code})`, { host: bare });
+  }
+  const dnsMs = performance.now() - started;
+  const wanted = family === 'auto' ? [4, 6] : [family];
+  const pick = wanted.map((f) => results.find((r) => r.family === f)).find((r) => r !== undefined);
+  if (!pick) {
+    throw new AdapterError('UNRESOLVABLE', subsystem, `${bare} has no IPv${family} address`, { host: bare });
+  }
+  return {
+    host: bare,
+    address: pick.address,
+    family: pick.family as 4 | 6,
+    addresses: results.map((r) => r.address),
+    dnsMs,
+  };
+}
