@@ -74,6 +74,9 @@ function httpExceptionProblem(err: HTTPException): Problem {
     return problem(400, 'malformed-json', 'The request body is not valid JSON', err.message);
   }
   if (status === 413) return problem(413, 'payload-too-large', 'The request body is too large', err.message);
+  if (status === 415) {
+    return problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as JSON with Content-Type: application/json.');
+  }
   if (status === 401) return problem(401, 'unauthorized', 'Authentication required', err.message);
   return problem(status, `http-${status}`, err.message || 'HTTP error');
 }

@@ -23,6 +23,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden (scope or target policy)',
   404: 'Not found',
   413: 'Request body too large',
+  415: 'The body must be sent as application/json',
   422: 'The peer answered with an error status',
   429: 'Rate limited',
   500: 'Unexpected error (no internals disclosed)',

@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatConfigIssues, loadConfig } from '../../src/config.ts';
+
+function tempFile(name: string, content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'netprobe-config-')), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('loadConfig', () => {
+  it('applies embedded defaults with an empty environment', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, shutdownTimeoutMs: 10000 });
+    expect(result.config.log.level).toBe('info');
+    expect(result.config.traps.port).toBe(1162);
+  });
+
+  it('reads environment variables with coercion', () => {
+    const result = loadConfig({ PORT: '9000', HOST: '127.0.0.1', LOG_LEVEL: 'debug', TRAP_COMMUNITIES: 'public, ops', TRAP_ENABLED: 'false' });
+    expect(result.ok && result.config.http.port).toBe(9000);
+    expect(result.ok && result.config.http.host).toBe('127.0.0.1');
+    expect(result.ok && result.config.traps.communities).toEqual(['public', 'ops']);
+    expect(result.ok && result.config.traps.enabled).toBe(false);
+  });
+
+  it('names every bad variable and why, without throwing', () => {
+    const result = loadConfig({ PORT: '70000', LOG_LEVEL: 'loud', TRAP_USERS: 'not json' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const sources = result.issues.map((i) => i.source).sort();
+    expect(sources).toEqual(['LOG_LEVEL', 'PORT', 'TRAP_USERS']);
+    const text = formatConfigIssues(result.issues);
+    expect(text).toMatch(/PORT: .*65535/);
+    expect(text).toMatch(/TRAP_USERS: must be a JSON array/);
+  });
+
+  it('parses TRAP_USERS as a JSON array of users', () => {
+    const result = loadConfig({
+      TRAP_USERS: JSON.stringify([{ name: 'ops', level: 'authPriv', authProtocol: 'sha', authKey: 'a'.repeat(8), privProtocol: 'aes', privKey: 'p'.repeat(8) }]),
+    });
+    expect(result.ok && result.config.traps.users[0].name).toBe('ops');
+  });
+
+  it('loads a YAML config file named by NETPROBE_CONFIG; env wins over the file', () => {
+    const file = tempFile('netprobe.yaml', 'http:\n  port: 7000\n  host: 127.0.0.2\nlog:\n  level: warn\n');
+    const result = loadConfig({ NETPROBE_CONFIG: file, PORT: '7001' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.http.port).toBe(7001);
+    expect(result.config.http.host).toBe('127.0.0.2');
+    expect(result.config.log.level).toBe('warn');
+  });
+
+  it('loads a JSON config file and rejects unknown keys with their path', () => {
+    const file = tempFile('netprobe.json', JSON.stringify({ http: { port: 7000, prot: 1 } }));
+    const result = loadConfig({ NETPROBE_CONFIG: file });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues[0].source).toContain('http');
+    expect(result.issues[0].message).toMatch(/prot/);
+  });
+
+  it('reports an unreadable or unparsable config file', () => {
+    const missing = loadConfig({ NETPROBE_CONFIG: '/nonexistent/netprobe.yaml' });
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.issues[0]).toMatchObject({ source: 'NETPROBE_CONFIG', message: expect.stringMatching(/cannot read/) });
+    const broken = loadConfig({ NETPROBE_CONFIG: tempFile('bad.json', '{nope') });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.issues[0].message).toMatch(/cannot parse/);
+  });
+});
