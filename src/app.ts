@@ -2,19 +2,27 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Config } from './config.ts';
+import { authMiddleware, TokenAuthenticator } from './http/auth.ts';
+import type { Metrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
+import { RateLimiter, rateLimitMiddleware } from './http/rate-limit.ts';
 import { defaultHook, errorHandler, methodNotAllowedProblem, notFoundProblem } from './http/errors.ts';
 import { problem, problemResponse } from './http/problem.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
+import type { TargetResolver } from './net/resolve.ts';
 import type { Readiness } from './readiness.ts';
 import { docsRoutes } from './routes/docs/index.ts';
+import { metricsRoutes } from './routes/metrics/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   readiness: Readiness;
+  /** Resolves target names once and applies the target policy; adapters connect to what it returns. */
+  resolver: TargetResolver;
+  metrics: Metrics;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -24,6 +32,7 @@ export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
 
+  app.use(deps.metrics.middleware());
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(async (c, next) => {
     const started = performance.now();
@@ -51,8 +60,22 @@ export function createApp(deps: AppDeps): App {
     }),
   );
 
-  app.route('/', healthRoutes(deps.readiness));
+  const authenticator = new TokenAuthenticator(config.auth.tokens);
+  app.use(authMiddleware(authenticator, config.auth.openPaths));
+  if (config.limits.ratePerSecond > 0) {
+    const limiter = new RateLimiter(config.limits.ratePerSecond, config.limits.rateBurst);
+    const open = new Set(config.auth.openPaths);
+    app.use(rateLimitMiddleware(limiter, (path) => open.has(path) || /^\/(docs|openapi\.json)/.test(path)));
+  }
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token from API_TOKENS; scopes: read (get, getnext, bulk, walk, probe, dhcp), write (set), traps (stream, recent).',
+  });
+
+  app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
   app.route('/', docsRoutes());
+  app.route('/', metricsRoutes(deps.metrics));
 
   app.doc31('/openapi.json', OPENAPI_DOCUMENT_CONFIG);
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseRule } from './net/policy.ts';
 
 /**
  * One schema for the whole configuration. Sources, lowest precedence first:
@@ -26,6 +27,32 @@ export const SnmpUserConfigSchema = z
     privKey: z.string().optional(),
   })
   .strict();
+
+export const SCOPES = ['read', 'write', 'traps'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const ApiTokenSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    token: z.string().min(16, 'tokens must be at least 16 characters').optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 digest of the token')
+      .optional(),
+    scopes: z.array(z.enum(SCOPES)).min(1),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), 'give exactly one of token or sha256');
+
+export type ApiTokenConfig = z.infer<typeof ApiTokenSchema>;
+
+const policyRule = z.string().superRefine((rule, ctx) => {
+  try {
+    parseRule(rule, 'TARGET_DENY');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
 
 export const ConfigSchema = z
   .object({
@@ -78,6 +105,31 @@ export const ConfigSchema = z
           .string()
           .regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, 'must be a MAC address like 02:00:00:aa:bb:cc')
           .optional(),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        tokens: z
+          .union([z.array(ApiTokenSchema), z.string()])
+          .transform((v, ctx) => parseJsonList(v, ctx, z.array(ApiTokenSchema)))
+          .default([]),
+        openPaths: stringList.default(['/healthz', '/readyz', '/metrics']),
+      })
+      .strict()
+      .prefault({}),
+    policy: z
+      .object({
+        allow: stringList.pipe(z.array(policyRule)).default([]),
+        deny: stringList.pipe(z.array(policyRule)).default([]),
+        denyLinkLocal: boolFromString.default(true),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        ratePerSecond: z.coerce.number().nonnegative().default(0),
+        rateBurst: positiveInt.default(200),
       })
       .strict()
       .prefault({}),
@@ -137,6 +189,13 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_MAX_SUBSCRIBERS: ['traps', 'maxSubscribers'],
   DHCP_INTERFACE: ['dhcp', 'interface'],
   DHCP_MAC: ['dhcp', 'mac'],
+  API_TOKENS: ['auth', 'tokens'],
+  AUTH_OPEN_PATHS: ['auth', 'openPaths'],
+  TARGET_ALLOW: ['policy', 'allow'],
+  TARGET_DENY: ['policy', 'deny'],
+  TARGET_DENY_LINK_LOCAL: ['policy', 'denyLinkLocal'],
+  RATE_LIMIT_PER_SECOND: ['limits', 'ratePerSecond'],
+  RATE_LIMIT_BURST: ['limits', 'rateBurst'],
   PROBE_MAX_BATCH: ['probe', 'maxBatch'],
   PROBE_MAX_CONCURRENCY: ['probe', 'maxConcurrency'],
   PROBE_MAX_READ_BYTES: ['probe', 'maxReadBytes'],

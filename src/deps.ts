@@ -1,6 +1,9 @@
 import type { AppDeps } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { Metrics } from './http/metrics.ts';
+import { TargetPolicy } from './net/policy.ts';
+import { TargetResolver } from './net/resolve.ts';
 import { Readiness } from './readiness.ts';
 
 /** Builds the real adapters. No I/O here either: listeners are started by main.ts. */
@@ -9,5 +12,17 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     config,
     logger,
     readiness: new Readiness(),
+    resolver: new TargetResolver(targetPolicy(config)),
+    metrics: new Metrics(),
   };
+}
+
+export function targetPolicy(config: Config): TargetPolicy {
+  const ownPorts = [config.http.port, ...(config.traps.enabled ? [config.traps.port] : [])];
+  return new TargetPolicy({
+    allow: config.policy.allow,
+    deny: config.policy.deny,
+    denyLinkLocal: config.policy.denyLinkLocal,
+    ownPorts,
+  });
 }

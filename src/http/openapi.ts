@@ -55,7 +55,7 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook });
 }
 
-export const OPENAPI_DOCUMENT_CONFIG = {
+export const OPENAPI_DOCUMENT_CONFIG: { openapi: string; info: { title: string; version: string; description: string }; security: Record<string, string[]>[] } = {
   openapi: '3.1.0',
   info: {
     title: 'netprobe',
@@ -63,4 +63,5 @@ export const OPENAPI_DOCUMENT_CONFIG = {
     description:
       'Drive network protocols over HTTP: SNMP get/getnext/bulk/walk/set (v1, v2c, v3), SNMP traps and informs as server-sent events, DHCP discovery, and TCP/TLS/UDP socket probes. Errors are RFC 9457 problem details.',
   },
-} as const;
+  security: [{ bearerAuth: [] }],
+};

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AdapterError, type Subsystem } from '../errors.ts';
+import { normalizeAddress, TargetPolicy } from './policy.ts';
 
 export type IpFamilyPreference = 4 | 6 | 'auto';
 
@@ -54,4 +55,33 @@ export async function resolveTarget(
     addresses: results.map((r) => r.address),
     dnsMs,
   };
+}
+
+export interface ResolveOptions {
+  subsystem: Subsystem;
+  family?: IpFamilyPreference;
+  /** The destination port, for port-scoped policy rules. */
+  port?: number;
+}
+
+/**
+ * Resolves a target and checks every address it resolves to against the target policy before any
+ * packet is sent. Odd IPv4 spellings (`0xA9FEA9FE`) are normalized and treated as literals.
+ */
+export class TargetResolver {
+  constructor(private readonly policy: TargetPolicy = new TargetPolicy()) {}
+
+  async resolve(host: string, options: ResolveOptions): Promise<ResolvedTarget> {
+    const literal = normalizeAddress(host);
+    const target = await resolveTarget(literal ? literal.address : host, options.subsystem, options.family ?? 'auto');
+    for (const address of target.addresses) {
+      const decision = this.policy.check(address, options.port);
+      if (!decision.allowed) {
+        throw new AdapterError('REFUSED_BY_POLICY', options.subsystem, `${host} (${address}) is refused: ${decision.reason}`, {
+          rule: decision.rule,
+        });
+      }
+    }
+    return { ...target, host: literal ? host : target.host };
+  }
 }

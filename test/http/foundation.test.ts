@@ -56,7 +56,7 @@ describe('problem+json errors', () => {
     const res = await app.request(jsonRequest('/test/echo', { name: '', count: 9 }));
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe(PROBLEM);
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.type).toBe('/problems/validation');
     expect(body.errors).toEqual(
       expect.arrayContaining([
@@ -183,7 +183,7 @@ describe('docs', () => {
     const { app } = testApp();
     const res = await app.request('/openapi.json');
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc: any = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     const result = await validate(structuredClone(doc));
     expect(result.valid ? [] : result.errors).toEqual([]);

@@ -21,6 +21,7 @@ export const healthz = createRoute({
   path: '/healthz',
   tags: ['health'],
   summary: 'Liveness: the process is alive',
+  security: [],
   responses: { 200: jsonContent(HealthSchema, 'The process is alive'), ...problemResponses() },
 });
 
@@ -29,6 +30,7 @@ export const readyz = createRoute({
   path: '/readyz',
   tags: ['health'],
   summary: 'Readiness: listeners are up; reports each subsystem',
+  security: [],
   responses: {
     200: jsonContent(ReadinessSchema, 'Every subsystem is up or disabled'),
     503: jsonContent(ReadinessSchema, 'At least one subsystem is not up'),

@@ -1,0 +1,51 @@
+import type { MiddlewareHandler } from 'hono';
+import { problem, problemResponse } from './problem.ts';
+import type { AppEnv } from './types.ts';
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/** Token buckets per caller, bounded in number: the least recently used caller is forgotten first. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly maxCallers = 10_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Takes one token; returns 0 when allowed, else the seconds until a token is available. */
+  take(caller: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(caller) ?? { tokens: this.burst, updatedMs: now };
+    this.buckets.delete(caller);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedMs) / 1000) * this.ratePerSecond);
+    bucket.updatedMs = now;
+    this.buckets.set(caller, bucket);
+    if (this.buckets.size > this.maxCallers) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return (1 - bucket.tokens) / this.ratePerSecond;
+  }
+}
+
+export function rateLimitMiddleware(limiter: RateLimiter, exempt: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (exempt(c.req.path)) return next();
+    const caller = c.get('principal')?.name ?? 'anonymous';
+    const waitSeconds = limiter.take(caller);
+    if (waitSeconds > 0) {
+      const retryAfter = String(Math.max(1, Math.ceil(waitSeconds)));
+      return problemResponse(c, problem(429, 'rate-limited', 'Too many requests', `Retry after ${retryAfter} s.`), {
+        'retry-after': retryAfter,
+      });
+    }
+    return next();
+  };
+}
