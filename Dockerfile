@@ -12,7 +12,8 @@ RUN npm run build
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8080 \
-    TRAP_PORT=162
+    TRAP_PORT=162 \
+    HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
