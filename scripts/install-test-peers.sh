@@ -2,7 +2,9 @@
 # Installs the real protocol peers the tests talk to (Debian packages). Idempotent.
 set -euo pipefail
 
-PACKAGES=(snmpd snmp snmptrapd dnsmasq-base iproute2 openssl procps)
+# Tests: snmpd, snmp (snmptrap, snmpinform, snmpbulkwalk), dnsmasq-base, iproute2, openssl.
+# Benchmarks (npm run bench): snmptrapd, prometheus-snmp-exporter, prometheus-blackbox-exporter.
+PACKAGES=(snmpd snmp snmptrapd dnsmasq-base iproute2 openssl procps prometheus-snmp-exporter prometheus-blackbox-exporter)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-peers: must run as root (it installs Debian packages and the tests create network namespaces)." >&2
