@@ -28,6 +28,38 @@ export const SnmpUserConfigSchema = z
   })
   .strict();
 
+const cidr = z.string().superRefine((rule, ctx) => {
+  try {
+    if (rule.includes('@')) throw new Error(`"${rule}": a profile restriction takes CIDRs without ports`);
+    parseRule(rule, 'TARGET_ALLOW');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+/**
+ * A credential profile. Secret fields (community, authKey, privKey) may be written as
+ * `{ env: NAME }` or `{ file: /path }` in the config file; loadConfig replaces them with their value.
+ */
+export const CredentialProfileSchema = z
+  .object({
+    version: z.enum(['1', '2c', '3']).default('2c'),
+    community: z.string().min(1).optional(),
+    user: SnmpUserConfigSchema.optional(),
+    context: z.string().optional(),
+    /** When set, the profile may only be used for targets in these CIDRs. */
+    targets: z.array(cidr).optional(),
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    if (profile.version === '3' && !profile.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'a version 3 profile needs a user' });
+    if (profile.version !== '3' && !profile.community) {
+      ctx.addIssue({ code: 'custom', path: ['community'], message: 'a version 1/2c profile needs a community' });
+    }
+  });
+
+export type CredentialProfile = z.infer<typeof CredentialProfileSchema>;
+
 export const SCOPES = ['read', 'write', 'traps'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -77,6 +109,8 @@ export const ConfigSchema = z
         maxVarbinds: positiveInt.default(100_000),
         maxOids: positiveInt.default(128),
         setEnabled: boolFromString.default(true),
+        /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
+        credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
       })
       .strict()
       .prefault({}),
@@ -228,6 +262,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     fromEnv.set(path.join('.'), name);
   }
 
+  const secretIssues = resolveSecretRefs(raw, env);
+  if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
+
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
 
@@ -286,4 +323,44 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;
+}
+
+const SECRET_FIELDS = ['community', 'authKey', 'privKey'];
+
+/** Replaces `{ env: NAME }` / `{ file: PATH }` secret references in credential profiles by their values. */
+function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const profiles = (raw.snmp as Record<string, unknown> | undefined)?.credentials;
+  if (typeof profiles !== 'object' || profiles === null) return issues;
+  for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
+    if (typeof profile !== 'object' || profile === null) continue;
+    const holders: [Record<string, unknown>, string][] = [[profile as Record<string, unknown>, `snmp.credentials.${name}`]];
+    const user = (profile as Record<string, unknown>).user;
+    if (typeof user === 'object' && user !== null) holders.push([user as Record<string, unknown>, `snmp.credentials.${name}.user`]);
+    for (const [holder, path] of holders) {
+      for (const field of SECRET_FIELDS) {
+        const ref = holder[field];
+        if (typeof ref !== 'object' || ref === null) continue;
+        const resolved = readSecretRef(ref as Record<string, unknown>, env);
+        if (resolved.ok) holder[field] = resolved.value;
+        else issues.push({ source: `${path}.${field}`, message: resolved.message });
+      }
+    }
+  }
+  return issues;
+}
+
+function readSecretRef(ref: Record<string, unknown>, env: Env): { ok: true; value: string } | { ok: false; message: string } {
+  if (typeof ref.env === 'string') {
+    const value = env[ref.env];
+    return value ? { ok: true, value } : { ok: false, message: `environment variable ${ref.env} is not set` };
+  }
+  if (typeof ref.file === 'string') {
+    try {
+      return { ok: true, value: readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '') };
+    } catch (err) {
+      return { ok: false, message: `cannot read ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+    }
+  }
+  return { ok: false, message: 'a secret is a string, { env: NAME } or { file: PATH }' };
 }

@@ -74,3 +74,45 @@ describe('loadConfig', () => {
     if (!broken.ok) expect(broken.issues[0].message).toMatch(/cannot parse/);
   });
 });
+
+describe('SNMP credential profiles', () => {
+  it('resolves secrets from env and mounted files', () => {
+    const keyFile = tempFile('privkey', 'file-priv-key-123\n');
+    const file = tempFile(
+      'netprobe.yaml',
+      [
+        'snmp:',
+        '  credentials:',
+        '    core:',
+        '      version: "3"',
+        '      targets: ["10.0.0.0/8"]',
+        '      user:',
+        '        name: ops',
+        '        level: authPriv',
+        '        authProtocol: sha256',
+        '        authKey: { env: CORE_AUTH }',
+        '        privProtocol: aes',
+        `        privKey: { file: ${keyFile} }`,
+        '    edge:',
+        '      version: 2c',
+        '      community: { env: EDGE_COMMUNITY }',
+      ].join('\n'),
+    );
+    const result = loadConfig({ NETPROBE_CONFIG: file, CORE_AUTH: 'env-auth-key-123', EDGE_COMMUNITY: 'edge-secret' });
+    expect(result.ok ? [] : result.issues).toEqual([]);
+    if (!result.ok) return;
+    expect(result.config.snmp.credentials.core.user).toMatchObject({ authKey: 'env-auth-key-123', privKey: 'file-priv-key-123' });
+    expect(result.config.snmp.credentials.core.targets).toEqual(['10.0.0.0/8']);
+    expect(result.config.snmp.credentials.edge.community).toBe('edge-secret');
+  });
+
+  it('names a missing secret source and a profile without credentials', () => {
+    const file = tempFile('netprobe.yaml', 'snmp:\n  credentials:\n    a:\n      version: "2c"\n      community: { env: NOPE }\n');
+    const result = loadConfig({ NETPROBE_CONFIG: file });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ source: 'snmp.credentials.a.community', message: 'environment variable NOPE is not set' }]);
+    const bare = loadConfig({ NETPROBE_CONFIG: tempFile('n.yaml', 'snmp:\n  credentials:\n    b:\n      version: "3"\n') });
+    expect(bare.ok).toBe(false);
+    if (!bare.ok) expect(bare.issues[0].message).toMatch(/needs a user/);
+  });
+});
