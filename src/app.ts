@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Config } from './config.ts';
+import type { DhcpClient } from './dhcp/client.ts';
 import { authMiddleware, TokenAuthenticator } from './http/auth.ts';
 import type { Metrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
@@ -12,6 +13,7 @@ import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
 import type { TargetResolver } from './net/resolve.ts';
 import type { Readiness } from './readiness.ts';
+import { dhcpRoutes } from './routes/dhcp/index.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { metricsRoutes } from './routes/metrics/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
@@ -23,6 +25,7 @@ export interface AppDeps {
   /** Resolves target names once and applies the target policy; adapters connect to what it returns. */
   resolver: TargetResolver;
   metrics: Metrics;
+  dhcp: DhcpClient;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
+  app.route('/', dhcpRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', metricsRoutes(deps.metrics));
 

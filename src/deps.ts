@@ -1,5 +1,6 @@
 import type { AppDeps } from './app.ts';
 import type { Config } from './config.ts';
+import { createDhcpClient } from './dhcp/client.ts';
 import type { Logger } from './logger.ts';
 import { Metrics } from './http/metrics.ts';
 import { TargetPolicy } from './net/policy.ts';
@@ -14,6 +15,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     readiness: new Readiness(),
     resolver: new TargetResolver(targetPolicy(config)),
     metrics: new Metrics(),
+    dhcp: createDhcpClient(config.dhcp, new TargetResolver(targetPolicy(config))),
   };
 }
 

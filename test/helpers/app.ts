@@ -31,8 +31,8 @@ export function testApp(overrides: DeepPartial<Config> = {}) {
 export function jsonRequest(path: string, body: unknown, init: RequestInit = {}): Request {
   return new Request(`http://localhost${path}`, {
     method: 'POST',
+    ...init,
     headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    ...init,
   });
 }

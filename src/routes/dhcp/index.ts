@@ -1,0 +1,8 @@
+import type { DhcpClient } from '../../dhcp/client.ts';
+import { createRouter } from '../../http/openapi.ts';
+import { discoverHandler } from './dhcp.handlers.ts';
+import { discover } from './dhcp.routes.ts';
+
+export function dhcpRoutes(deps: { dhcp: DhcpClient }) {
+  return createRouter().openapi(discover, discoverHandler(deps.dhcp));
+}
