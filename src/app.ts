@@ -12,10 +12,12 @@ import { problem, problemResponse } from './http/problem.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
 import type { TargetResolver } from './net/resolve.ts';
+import type { ProbeService } from './probe/index.ts';
 import type { Readiness } from './readiness.ts';
 import { dhcpRoutes } from './routes/dhcp/index.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { metricsRoutes } from './routes/metrics/index.ts';
+import { socketRoutes } from './routes/socket/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 
 export interface AppDeps {
@@ -26,6 +28,7 @@ export interface AppDeps {
   resolver: TargetResolver;
   metrics: Metrics;
   dhcp: DhcpClient;
+  probes: ProbeService;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps): App {
 
   app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
   app.route('/', dhcpRoutes(deps));
+  app.route('/', socketRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', metricsRoutes(deps.metrics));
 

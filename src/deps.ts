@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { createDhcpClient } from './dhcp/client.ts';
 import type { Logger } from './logger.ts';
 import { Metrics } from './http/metrics.ts';
+import { ProbeService } from './probe/index.ts';
 import { TargetPolicy } from './net/policy.ts';
 import { TargetResolver } from './net/resolve.ts';
 import { Readiness } from './readiness.ts';
@@ -16,6 +17,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     resolver: new TargetResolver(targetPolicy(config)),
     metrics: new Metrics(),
     dhcp: createDhcpClient(config.dhcp, new TargetResolver(targetPolicy(config))),
+    probes: new ProbeService(new TargetResolver(targetPolicy(config))),
   };
 }
 

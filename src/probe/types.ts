@@ -1,0 +1,148 @@
+import type { SecureVersion } from 'node:tls';
+import type { IpFamilyPreference } from '../net/resolve.ts';
+
+export const PROBE_PROTOCOLS = ['tcp', 'tls', 'udp'] as const;
+export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
+
+/** Port states in nmap's vocabulary; `error` when the probe could not get as far as the port. */
+export const PROBE_STATES = ['open', 'closed', 'filtered', 'open|filtered', 'error'] as const;
+export type ProbeState = (typeof PROBE_STATES)[number];
+
+/** Stable `error.code` values of a failed probe (documented in the OpenAPI enum). */
+export const PROBE_ERROR_CODES = [
+  'DNS',
+  'REFUSED',
+  'RESET',
+  'TIMEOUT',
+  'UNREACHABLE',
+  'TLS',
+  'NO_MATCH',
+  'REGEX_TIMEOUT',
+  'POLICY',
+  'CANCELLED',
+  'ERROR',
+] as const;
+export type ProbeErrorCode = (typeof PROBE_ERROR_CODES)[number];
+
+export interface TlsProbeOptions {
+  /** SNI. Undefined when the target is an IP literal and none was given. */
+  servername?: string;
+  alpn?: string[];
+  insecure: boolean;
+  ca?: string;
+  minVersion?: SecureVersion;
+}
+
+/** What a prober does once connected. */
+export interface ProbeOptions {
+  send?: Buffer;
+  expect?: RegExp;
+  readBytes: number;
+  /** Whether to read at all: true when `send`, `expect` or `readBytes` was asked for. */
+  read: boolean;
+  tls?: TlsProbeOptions;
+}
+
+/** One fully validated probe, defaults applied. */
+export interface ProbeSpec extends ProbeOptions {
+  protocol: ProbeProtocol;
+  host: string;
+  port: number;
+  timeoutMs: number;
+  ipFamily: IpFamilyPreference;
+}
+
+/** The resolved endpoint a prober connects to. */
+export interface ProbeTarget {
+  host: string;
+  address: string;
+  family: 4 | 6;
+  port: number;
+}
+
+export interface ProbeContext {
+  /** Aborted at the probe's deadline or when the caller goes away. */
+  signal: AbortSignal;
+  /** Absolute deadline on the performance.now() clock. */
+  deadline: number;
+}
+
+export interface ProbeTimings {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  firstByteMs: number | null;
+  totalMs: number;
+}
+
+export interface ProbeResponse {
+  text: string;
+  hex: string;
+  bytes: number;
+  /** Why reading stopped. */
+  endedBy: 'match' | 'readBytes' | 'peerClosed' | 'deadline' | 'datagram';
+}
+
+export interface ProbeMatch {
+  matched: boolean;
+  /** Capture groups 1..n (null for a group that did not take part). */
+  groups: (string | null)[];
+  named?: Record<string, string | null>;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  san: string[];
+  validFrom: string;
+  validTo: string;
+  daysRemaining: number;
+  serialNumber: string;
+  fingerprint256: string;
+}
+
+export interface TlsReport {
+  protocol: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  servername: string | null;
+  authorized: boolean;
+  authorizationError: string | null;
+  certificate: CertificateSummary | null;
+  /** The peer's chain, leaf first, up to the self-signed root (or where it stops). */
+  chain: CertificateSummary[];
+}
+
+export interface ProbeError {
+  code: ProbeErrorCode;
+  message: string;
+}
+
+/** What a protocol prober reports; the runner adds identity, DNS and total timings. */
+export interface ProberOutcome {
+  state: ProbeState;
+  connectMs?: number;
+  tlsMs?: number;
+  firstByteMs?: number;
+  response?: ProbeResponse;
+  match?: ProbeMatch;
+  tls?: TlsReport;
+  error?: ProbeError;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  protocol: ProbeProtocol;
+  host: string;
+  address: string | null;
+  port: number;
+  state: ProbeState;
+  timings: ProbeTimings;
+  response?: ProbeResponse;
+  match?: ProbeMatch;
+  tls?: TlsReport;
+  error?: ProbeError;
+}
+
+/** The one contract every protocol implements (cf. blackbox_exporter's ProbeFn). Never throws for network outcomes. */
+export type Prober = (target: ProbeTarget, options: ProbeOptions, context: ProbeContext) => Promise<ProberOutcome>;

@@ -1,0 +1,25 @@
+import { defaultConfig } from '../../src/config.ts';
+import { ProbeService } from '../../src/probe/index.ts';
+import type { ProbeSpec } from '../../src/probe/types.ts';
+import { planProbes, probeRequestSchemas, type ProbeLimits, type ProbePlan } from '../../src/schemas/probe.ts';
+
+export const LIMITS: ProbeLimits = defaultConfig().probe;
+
+/** Turns a request body into a plan exactly as the route does (schema, then planning). */
+export function planFor(body: unknown, limits: ProbeLimits = LIMITS): ProbePlan {
+  const parsed = probeRequestSchemas(limits).ProbeRequestSchema.parse(body);
+  const planned = planProbes(parsed, limits);
+  if (!planned.ok) throw new Error(JSON.stringify(planned.issues));
+  return planned.plan;
+}
+
+export function specFor(body: Record<string, unknown>): ProbeSpec {
+  const plan = planFor(body);
+  if (plan.kind !== 'single') throw new Error('expected a single probe');
+  return plan.spec;
+}
+
+/** The real adapter with the default target policy (loopback is allowed). */
+export function probeService(): ProbeService {
+  return new ProbeService();
+}

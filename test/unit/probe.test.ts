@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { AdapterError } from '../../src/errors.ts';
+import { summarizeCertificate, subjectAltNames } from '../../src/probe/certificate.ts';
+import { ProbeDeadline, untilAborted, wasCancelled } from '../../src/probe/deadline.ts';
+import { ResponseCollector } from '../../src/probe/exchange.ts';
+import { attemptMatch } from '../../src/probe/matcher.ts';
+import { connectFailure, streamFailure } from '../../src/probe/outcomes.ts';
+import { ProbeService, type ProberRegistry } from '../../src/probe/index.ts';
+import type { ResolvedTarget } from '../../src/net/resolve.ts';
+import { planFor, specFor } from '../helpers/probe-app.ts';
+
+describe('planning a probe request', () => {
+  it('applies the defaults', () => {
+    expect(specFor({ host: '192.0.2.1', port: 80 })).toEqual({
+      protocol: 'tcp',
+      host: '192.0.2.1',
+      port: 80,
+      timeoutMs: 3000,
+      ipFamily: 'auto',
+      readBytes: 4096,
+      read: false,
+    });
+  });
+
+  it('reads when send, expect or readBytes is given', () => {
+    expect(specFor({ host: '192.0.2.1', port: 80, send: 'x' }).read).toBe(true);
+    expect(specFor({ host: '192.0.2.1', port: 80, expect: 'x' }).read).toBe(true);
+    expect(specFor({ host: '192.0.2.1', port: 80, readBytes: 10 }).read).toBe(true);
+  });
+
+  it('caps the default readBytes by config.probe.maxReadBytes', () => {
+    const plan = planFor({ host: '192.0.2.1', port: 80 }, { maxBatch: 10, maxConcurrency: 10, maxReadBytes: 100 });
+    expect(plan.kind === 'single' && plan.spec.readBytes).toBe(100);
+  });
+
+  it('sends the host as SNI when it is a name (without a trailing dot), nothing for an IP', () => {
+    expect(specFor({ protocol: 'tls', host: 'mail.example.com.', port: 465 }).tls).toEqual({ insecure: false, servername: 'mail.example.com' });
+    expect(specFor({ protocol: 'tls', host: '[2001:db8::1]', port: 465 }).tls).toEqual({ insecure: false });
+    expect(specFor({ protocol: 'tls', host: 'a.example', port: 465, tls: { servername: 'b.example', alpn: ['h2'] } }).tls).toEqual({
+      insecure: false,
+      servername: 'b.example',
+      alpn: ['h2'],
+    });
+  });
+
+  it('decodes hex payloads with spaces or colons', () => {
+    expect(specFor({ host: '192.0.2.1', port: 80, send: { hex: '16 03:01 ff' } }).send).toEqual(Buffer.from([0x16, 0x03, 0x01, 0xff]));
+  });
+
+  it('compiles expect with its flags', () => {
+    const spec = specFor({ host: '192.0.2.1', port: 80, expect: '^ssh-', expectFlags: 'im' });
+    expect(spec.expect?.flags).toBe('im');
+    expect(spec.expect?.test('x\nSSH-2.0')).toBe(true);
+  });
+
+  it('merges shared fields into batch targets; a target overrides them, tls objects merge', () => {
+    const plan = planFor({
+      protocol: 'tls',
+      port: 443,
+      tls: { insecure: true, alpn: ['h2'] },
+      targets: [{ host: 'a.example' }, { host: 'b.example', port: 8443, tls: { alpn: ['http/1.1'] } }, { host: '192.0.2.1', protocol: 'tcp' }],
+    });
+    if (plan.kind !== 'batch') throw new Error('expected a batch');
+    expect(plan.concurrency).toBe(64);
+    expect(plan.specs.map((s) => [s.host, s.port, s.protocol])).toEqual([
+      ['a.example', 443, 'tls'],
+      ['b.example', 8443, 'tls'],
+      ['192.0.2.1', 443, 'tcp'],
+    ]);
+    expect(plan.specs[1].tls).toEqual({ insecure: true, alpn: ['http/1.1'], servername: 'b.example' });
+    expect(plan.specs[2].tls).toBeUndefined();
+  });
+});
+
+describe('expect matching', () => {
+  it('returns groups and named groups', () => {
+    expect(attemptMatch(/(?<code>\d{3}) (\w+)?/, '220 ')).toEqual({ kind: 'matched', match: { matched: true, groups: ['220', null], named: { code: '220' } } });
+    expect(attemptMatch(/x/, 'y')).toEqual({ kind: 'unmatched' });
+  });
+
+  it('stops a catastrophic pattern instead of freezing the process, and refuses it at once afterwards', () => {
+    const started = performance.now();
+    expect(attemptMatch(/(b+)+$/, `${'b'.repeat(40)}c`, 50)).toEqual({ kind: 'tooSlow' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    const again = performance.now();
+    expect(attemptMatch(/(b+)+$/, 'short')).toEqual({ kind: 'tooSlow' });
+    expect(performance.now() - again).toBeLessThan(20);
+  });
+});
+
+describe('response collection', () => {
+  it('keeps at most readBytes and reports text, hex and size', () => {
+    const collector = new ResponseCollector(5);
+    collector.add(Buffer.from('abc'), performance.now());
+    collector.add(Buffer.from('defgh'), performance.now());
+    expect(collector.full).toBe(true);
+    expect(collector.response('readBytes')).toEqual({ text: 'abcde', hex: '6162636465', bytes: 5, endedBy: 'readBytes' });
+  });
+});
+
+describe('certificates', () => {
+  it('splits subjectAltName, respecting quoted values', () => {
+    expect(subjectAltNames('DNS:a.example, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1')).toEqual(['DNS:a.example', 'IP:127.0.0.1', 'IP:0:0:0:0:0:0:0:1']);
+    expect(subjectAltNames('DNS:"a, b", DNS:c')).toEqual(['DNS:"a, b"', 'DNS:c']);
+    expect(subjectAltNames(undefined)).toEqual([]);
+  });
+
+  it('rejects garbage DER loudly (the runner turns it into an ERROR result)', () => {
+    expect(() => summarizeCertificate(Buffer.from('not a certificate'))).toThrow();
+  });
+});
+
+describe('error classification', () => {
+  const err = (code: string) => Object.assign(new Error(code), { code });
+  it('maps connect errors to nmap states and stable codes', () => {
+    expect(connectFailure(err('ECONNREFUSED'))).toMatchObject({ state: 'closed', error: { code: 'REFUSED' } });
+    expect(connectFailure(err('EHOSTUNREACH'))).toMatchObject({ state: 'filtered', error: { code: 'UNREACHABLE' } });
+    expect(connectFailure(err('ETIMEDOUT'))).toMatchObject({ state: 'filtered', error: { code: 'TIMEOUT' } });
+    expect(connectFailure(err('EWHATEVER'))).toMatchObject({ state: 'error', error: { code: 'ERROR' } });
+    expect(streamFailure(err('ECONNRESET'))).toMatchObject({ code: 'RESET' });
+  });
+});
+
+describe('deadlines', () => {
+  it('aborts with a timeout reason, and tells cancellation apart', async () => {
+    const timed = new ProbeDeadline(10);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(timed.signal.aborted).toBe(true);
+    expect(wasCancelled(timed.signal)).toBe(false);
+
+    const parent = new AbortController();
+    const cancelled = new ProbeDeadline(10_000, parent.signal);
+    parent.abort();
+    expect(wasCancelled(cancelled.signal)).toBe(true);
+    cancelled.dispose();
+  });
+
+  it('untilAborted does not leave the losing promise unhandled', async () => {
+    const controller = new AbortController();
+    const slow = new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 20));
+    const raced = untilAborted(slow, controller.signal);
+    controller.abort(new DOMException('stop', 'TimeoutError'));
+    await expect(raced).rejects.toMatchObject({ name: 'TimeoutError' });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  });
+});
+
+describe('the runner', () => {
+  const neverCalled: ProberRegistry = {
+    tcp: () => Promise.reject(new Error('must not be called')),
+    tls: () => Promise.reject(new Error('must not be called')),
+    udp: () => Promise.reject(new Error('must not be called')),
+  };
+
+  it('a resolution slower than the deadline is a TIMEOUT with state error', async () => {
+    const slowResolver = { resolve: () => new Promise<ResolvedTarget>(() => undefined) };
+    const result = await new ProbeService(slowResolver, neverCalled).probe(specFor({ host: 'slow.example', port: 80, timeoutMs: 50 }));
+    expect(result).toMatchObject({ ok: false, state: 'error', address: null, error: { code: 'TIMEOUT' } });
+  });
+
+  it('maps resolver errors: UNRESOLVABLE → DNS, REFUSED_BY_POLICY → POLICY', async () => {
+    for (const [code, expected] of [
+      ['UNRESOLVABLE', 'DNS'],
+      ['REFUSED_BY_POLICY', 'POLICY'],
+    ] as const) {
+      const resolver = { resolve: () => Promise.reject(new AdapterError(code, 'probe', 'no')) };
+      const result = await new ProbeService(resolver, neverCalled).probe(specFor({ host: 'x.example', port: 80 }));
+      expect(result.error?.code).toBe(expected);
+    }
+  });
+
+  it('a prober that throws becomes an ERROR result, never a rejection', async () => {
+    const result = await new ProbeService(undefined, neverCalled).probe(specFor({ host: '192.0.2.1', port: 80 }));
+    expect(result).toMatchObject({ ok: false, state: 'error', address: '192.0.2.1', error: { code: 'ERROR', message: 'must not be called' } });
+  });
+
+  it('runs a batch with at most `concurrency` probes at once, results in order', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const counting: ProberRegistry['tcp'] = async (target) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      running--;
+      return { state: 'open', connectMs: target.port };
+    };
+    const service = new ProbeService(undefined, { tcp: counting, tls: counting, udp: counting });
+    const plan = planFor({ targets: Array.from({ length: 100 }, (_, i) => ({ host: '192.0.2.1', port: i + 1 })), concurrency: 7 });
+    if (plan.kind !== 'batch') throw new Error('expected a batch');
+    const results = await service.probeBatch(plan.specs, plan.concurrency);
+    expect(results.map((r) => r.port)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(maxRunning).toBe(7);
+  });
+});
