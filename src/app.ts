@@ -14,10 +14,14 @@ import type { Logger } from './logger.ts';
 import type { TargetResolver } from './net/resolve.ts';
 import type { ProbeService } from './probe/index.ts';
 import type { Readiness } from './readiness.ts';
+import type { TrapService } from './snmp/trap-service.ts';
+import type { SnmpService } from './snmp/service.ts';
 import { dhcpRoutes } from './routes/dhcp/index.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { metricsRoutes } from './routes/metrics/index.ts';
 import { socketRoutes } from './routes/socket/index.ts';
+import { trapsRoutes } from './routes/traps/index.ts';
+import { snmpRoutes } from './routes/snmp/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 
 export interface AppDeps {
@@ -29,6 +33,8 @@ export interface AppDeps {
   metrics: Metrics;
   dhcp: DhcpClient;
   probes: ProbeService;
+  traps: TrapService;
+  snmp: SnmpService;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -82,6 +88,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
   app.route('/', dhcpRoutes(deps));
   app.route('/', socketRoutes(deps));
+  app.route('/', snmpRoutes(deps));
+  app.route('/', trapsRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', metricsRoutes(deps.metrics));
 

@@ -7,9 +7,13 @@ import { ProbeService } from './probe/index.ts';
 import { TargetPolicy } from './net/policy.ts';
 import { TargetResolver } from './net/resolve.ts';
 import { Readiness } from './readiness.ts';
+import { lazyMibResolver } from './snmp/mib.ts';
+import { SnmpService } from './snmp/service.ts';
+import { createTrapService } from './snmp/trap-service.ts';
 
 /** Builds the real adapters. No I/O here either: listeners are started by main.ts. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
+  const mib = lazyMibResolver({ mibDirs: config.snmp.mibDirs });
   return {
     config,
     logger,
@@ -18,6 +22,8 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     metrics: new Metrics(),
     dhcp: createDhcpClient(config.dhcp, new TargetResolver(targetPolicy(config))),
     probes: new ProbeService(new TargetResolver(targetPolicy(config))),
+    traps: createTrapService(config.traps, mib, logger),
+    snmp: new SnmpService({ mib, resolver: new TargetResolver(targetPolicy(config)), ...config.snmp }),
   };
 }
 

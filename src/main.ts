@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
+import { createApp, type AppDeps } from './app.ts';
 import { formatConfigIssues, loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
 import { createLogger } from './logger.ts';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const deps = buildDeps(config, logger);
   deps.readiness.set('http', 'starting');
   const app = createApp(deps);
+  await startTrapReceiver(deps);
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, () => resolve(s as Server));
@@ -31,13 +32,18 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs }, 'shutting down');
     deps.readiness.set('http', 'down', 'shutting down');
+    stopTrapReceiver(deps);
     const deadline = setTimeout(() => {
       logger.warn('shutdown timeout reached; closing remaining connections');
       server.closeAllConnections();
     }, config.http.shutdownTimeoutMs);
     deadline.unref();
+    // Connections that finish a response during shutdown (SSE streams ending) would otherwise idle until the keep-alive timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
     server.close(() => {
       clearTimeout(deadline);
+      clearInterval(sweep);
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);
@@ -46,6 +52,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A trap port that cannot be bound leaves the rest of the service running, with 'traps' down in /readyz. */
+async function startTrapReceiver({ config, traps, readiness, logger }: AppDeps): Promise<void> {
+  if (!config.traps.enabled) {
+    readiness.set('traps', 'disabled');
+    return;
+  }
+  readiness.set('traps', 'starting');
+  try {
+    traps.mib(); // load the MIBs now rather than on the first trap
+    const bound = await traps.receiver.start();
+    readiness.set('traps', 'up');
+    logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes() }, 'trap receiver listening');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    readiness.set('traps', 'down', `cannot listen on ${config.traps.host} port ${config.traps.port} (${code})`);
+    logger.error({ err, host: config.traps.host, port: config.traps.port }, 'trap receiver failed to start');
+  }
+}
+
+/** Stops receiving, then ends every SSE stream (each gets a final comment) so that the HTTP server can close. */
+function stopTrapReceiver({ config, traps, readiness }: AppDeps): void {
+  if (config.traps.enabled) readiness.set('traps', 'down', 'shutting down');
+  void traps.receiver.close();
+  traps.bus.close();
 }
 
 main().catch((err: unknown) => {

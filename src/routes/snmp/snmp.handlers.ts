@@ -1,0 +1,93 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { stream } from 'hono/streaming';
+import { AdapterError } from '../../errors.ts';
+import { adapterErrorToProblem } from '../../http/errors.ts';
+import { problem } from '../../http/problem.ts';
+import type { AppEnv } from '../../http/types.ts';
+import type { SnmpWalkRequest } from '../../schemas/snmp.ts';
+import type { SnmpService, WalkSummary } from '../../snmp/service.ts';
+import type { VarbindJson } from '../../snmp/varbind.ts';
+import type { SnmpBulkRoute, SnmpGetNextRoute, SnmpGetRoute, SnmpSetRoute, SnmpWalkRoute } from './snmp.routes.ts';
+
+const NDJSON = 'application/x-ndjson';
+
+export function snmpGetHandler(snmp: SnmpService): RouteHandler<SnmpGetRoute, AppEnv> {
+  return async (c) => c.json(await snmp.get(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+}
+
+export function snmpGetNextHandler(snmp: SnmpService): RouteHandler<SnmpGetNextRoute, AppEnv> {
+  return async (c) => c.json(await snmp.getNext(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+}
+
+export function snmpBulkHandler(snmp: SnmpService): RouteHandler<SnmpBulkRoute, AppEnv> {
+  return async (c) => c.json(await snmp.bulk(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+}
+
+export function snmpSetHandler(snmp: SnmpService): RouteHandler<SnmpSetRoute, AppEnv> {
+  return async (c) => c.json(await snmp.set(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+}
+
+export function snmpWalkHandler(snmp: SnmpService): RouteHandler<SnmpWalkRoute, AppEnv> {
+  return async (c) => {
+    const request = c.req.valid('json');
+    if (wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, request) as never;
+
+    const walk = snmp.walk(request, { signal: c.req.raw.signal });
+    const varbinds: VarbindJson[] = [];
+    let step = await walk.next();
+    while (!step.done) {
+      varbinds.push(step.value);
+      step = await walk.next();
+    }
+    const { elapsedMs, ...summary } = step.value;
+    return c.json({ varbinds, elapsedMs, ...summary }, 200);
+  };
+}
+
+/**
+ * Streams a walk as NDJSON. The first varbind is awaited before the response starts, so an error that
+ * happens before it (timeout, auth, unknown name) still answers problem+json with its status.
+ */
+async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWalkRequest): Promise<Response> {
+  const cancel = new AbortController();
+  const clientSignal = c.req.raw.signal;
+  const onClientGone = () => cancel.abort();
+  clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const walk = snmp.walk(request, { signal: cancel.signal });
+  let first: IteratorResult<VarbindJson, WalkSummary>;
+  try {
+    first = await walk.next();
+  } catch (err) {
+    clientSignal.removeEventListener('abort', onClientGone);
+    throw err;
+  }
+
+  c.header('content-type', NDJSON);
+  c.header('cache-control', 'no-store');
+  c.header('x-content-type-options', 'nosniff');
+  return stream(c, async (out) => {
+    out.onAbort(() => cancel.abort());
+    try {
+      let step = first;
+      while (!step.done) {
+        await out.write(`${JSON.stringify(step.value)}\n`);
+        if (cancel.signal.aborted) return;
+        step = await walk.next();
+      }
+      await out.write(`${JSON.stringify({ summary: step.value })}\n`);
+    } catch (err) {
+      if (cancel.signal.aborted) return;
+      if (!(err instanceof AdapterError)) c.get('logger')?.error({ err }, 'walk failed mid-stream');
+      const body = err instanceof AdapterError ? adapterErrorToProblem(err) : problem(500, 'internal', 'Internal server error');
+      await out.write(`${JSON.stringify({ error: body })}\n`);
+    } finally {
+      clientSignal.removeEventListener('abort', onClientGone);
+      await walk.return(undefined as never).catch(() => {});
+    }
+  });
+}
+
+function wantsNdjson(accept: string | undefined): boolean {
+  return accept !== undefined && accept.toLowerCase().split(',').some((part) => part.trim().startsWith(NDJSON));
+}

@@ -1,0 +1,91 @@
+import { createRoute } from '@hono/zod-openapi';
+import { jsonContent, problemResponses } from '../../http/openapi.ts';
+import {
+  SnmpBulkRequestSchema,
+  SnmpGetRequestSchema,
+  SnmpSetRequestSchema,
+  SnmpVarbindsResponseSchema,
+  SnmpWalkRequestSchema,
+  SnmpWalkResponseSchema,
+  VarbindJsonSchema,
+} from '../../schemas/snmp.ts';
+
+const ERRORS_DESCRIPTION = [
+  'Errors (problem+json): `/problems/snmp-timeout` (504) the agent did not answer within timeoutMs × (retries+1);',
+  '`/problems/snmp-auth` (502) an SNMPv3 report rejected the credentials, `snmp.reason` says why (unknownUserName, wrongDigest, decryptionError, notInTimeWindow, unsupportedSecurityLevel, unknownEngineId);',
+  '`/problems/snmp-error` (422) the agent answered an error-status, in `snmp: { status, index, oid }`;',
+  '`/problems/snmp-protocol` (502) the answer was malformed or out of order; `/problems/target-unresolvable` (502) the name does not resolve;',
+  '`/problems/target-denied` (403) the target policy refuses the address; `/problems/validation` and `/problems/invalid-request` (400) the body is invalid or names an unknown MIB object.',
+].join(' ');
+
+const TARGET_DESCRIPTION =
+  'OIDs are numeric (`1.3.6.1.2.1.1.5.0`, leading dot allowed) or MIB names (`SNMPv2-MIB::sysName.0`, `sysName.0`, `IF-MIB::ifDescr.2`). Community and keys are never logged nor echoed.';
+
+const snmpErrors = () => problemResponses(401, 403, 413, 422, 429, 502, 503, 504);
+
+export const snmpGetRoute = createRoute({
+  method: 'post',
+  path: '/snmp/get',
+  tags: ['snmp'],
+  summary: 'SNMP GET (like snmpget)',
+  description: `Reads the given instances. A missing instance is a varbind with type NoSuchObject or NoSuchInstance, not an error (v2c/v3). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  request: { body: { content: { 'application/json': { schema: SnmpGetRequestSchema } }, required: true } },
+  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in request order'), ...snmpErrors() },
+});
+
+export const snmpGetNextRoute = createRoute({
+  method: 'post',
+  path: '/snmp/getnext',
+  tags: ['snmp'],
+  summary: 'SNMP GETNEXT (like snmpgetnext)',
+  description: `Reads the instance after each given OID. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  request: { body: { content: { 'application/json': { schema: SnmpGetRequestSchema } }, required: true } },
+  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The next varbind for each OID'), ...snmpErrors() },
+});
+
+export const snmpBulkRoute = createRoute({
+  method: 'post',
+  path: '/snmp/bulk',
+  tags: ['snmp'],
+  summary: 'SNMP GETBULK (like snmpbulkget); v2c and v3 only',
+  description: `The first nonRepeaters OIDs get one GETNEXT each; the others up to maxRepetitions successors, in the agent's order (row by row). A tooBig answer is retried with fewer repetitions. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  request: { body: { content: { 'application/json': { schema: SnmpBulkRequestSchema } }, required: true } },
+  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in the order the agent sent them'), ...snmpErrors() },
+});
+
+export const snmpWalkRoute = createRoute({
+  method: 'post',
+  path: '/snmp/walk',
+  tags: ['snmp'],
+  summary: 'SNMP walk of a subtree (like snmpbulkwalk / snmpwalk)',
+  description: `GETBULK on v2c/v3, GETNEXT on v1. Stops at the end of the subtree, on endOfMibView, on a non-increasing OID (reported in \`stopReason\` and \`nonIncreasingOid\`, never looped) and after maxVarbinds (\`truncated: true\`). With \`Accept: application/x-ndjson\` the varbinds stream one JSON object per line as they arrive; the last line is \`{"summary": {truncated, stopReason, nonIncreasingOid?, elapsedMs}}\`, or \`{"error": <problem>}\` when the walk failed after the first varbind (errors before it answer problem+json with their status). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  request: { body: { content: { 'application/json': { schema: SnmpWalkRequestSchema } }, required: true } },
+  responses: {
+    200: {
+      description: 'The subtree',
+      content: {
+        'application/json': { schema: SnmpWalkResponseSchema },
+        'application/x-ndjson': {
+          schema: VarbindJsonSchema.openapi({ description: 'One Varbind per line, then one summary or error line' }),
+        },
+      },
+    },
+    ...snmpErrors(),
+  },
+});
+
+export const snmpSetRoute = createRoute({
+  method: 'post',
+  path: '/snmp/set',
+  tags: ['snmp'],
+  summary: 'SNMP SET (like snmpset); needs the write scope',
+  description: `Each value is checked against its type before anything is sent. The agent's refusal (notWritable, wrongType, readOnly, …) is a 422 with \`snmp: { status, index, oid }\`. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  request: { body: { content: { 'application/json': { schema: SnmpSetRequestSchema } }, required: true } },
+  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds as the agent confirmed them'), ...snmpErrors() },
+});
+
+export type SnmpGetRoute = typeof snmpGetRoute;
+export type SnmpGetNextRoute = typeof snmpGetNextRoute;
+export type SnmpBulkRoute = typeof snmpBulkRoute;
+export type SnmpWalkRoute = typeof snmpWalkRoute;
+export type SnmpSetRoute = typeof snmpSetRoute;

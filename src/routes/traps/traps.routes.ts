@@ -1,0 +1,157 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { parseAddressRange } from '../../events/trap-filter.ts';
+import { jsonContent, problemResponses } from '../../http/openapi.ts';
+import { OidSchema, VarbindJsonSchema } from '../../schemas/snmp.ts';
+
+export const TrapEventSchema = z
+  .object({
+    id: z.number().int().openapi({ description: 'Sequence id, monotonically increasing within one run of the service; also the SSE `id:`', example: 42 }),
+    receivedAt: z.string().openapi({ format: 'date-time', example: '2026-11-28T10:53:30.744Z' }),
+    source: z.object({ address: z.string().openapi({ example: '192.0.2.10' }), port: z.number().int() }),
+    version: z.enum(['1', '2c', '3']),
+    pduType: z.enum(['trap', 'trapV2', 'inform']).openapi({ description: 'trap: SNMPv1 Trap-PDU; trapV2: SNMPv2-Trap-PDU; inform: InformRequest (acknowledged)' }),
+    community: z.string().optional().openapi({ description: 'v1/v2c community; only when TRAP_INCLUDE_COMMUNITY is on (it is a secret)' }),
+    user: z.string().optional().openapi({ description: 'SNMPv3 USM user name' }),
+    trapOid: z.string().openapi({
+      description: 'Numeric notification OID. v2c/v3: the value of snmpTrapOID.0. v1: derived as RFC 3584 §3.1 specifies (generic 0–5 → 1.3.6.1.6.3.1.1.5.{generic+1}; enterpriseSpecific → enterprise.0.specific)',
+      example: '1.3.6.1.6.3.1.1.5.3',
+    }),
+    trapName: z.string().optional().openapi({ example: 'IF-MIB::linkDown', description: 'MIB name of trapOid, when known' }),
+    uptime: z.number().int().openapi({ description: "Sender's sysUpTime in hundredths of a second (v2c/v3: the value of sysUpTime.0; v1: time-stamp)" }),
+    varbinds: z.array(VarbindJsonSchema).openapi({
+      description: 'The varbinds as sent. For v2c/v3 they start with sysUpTime.0 and snmpTrapOID.0, as snmptrapd shows them.',
+    }),
+    v1: z
+      .object({
+        enterprise: z.string(),
+        agentAddress: z.string(),
+        genericTrap: z.number().int(),
+        specificTrap: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'The SNMPv1 Trap-PDU header fields (v1 only)' }),
+  })
+  .openapi('TrapEvent');
+
+export const TrapGapSchema = z
+  .object({
+    missed: z.number().int().nullable().openapi({
+      description: 'Events lost (all events, whatever the filters) because the buffer no longer holds them; null when unknown (the id came from an earlier run of the service)',
+      example: 120,
+    }),
+  })
+  .openapi('TrapGap');
+
+export const TrapStreamMessageSchema = z
+  .union([
+    z.object({
+      event: z.literal('trap'),
+      id: z.string().openapi({ description: 'The event sequence id; send it back as Last-Event-ID to resume', example: '42' }),
+      data: TrapEventSchema,
+    }),
+    z.object({ event: z.literal('gap'), data: TrapGapSchema }),
+  ])
+  .openapi('TrapStreamMessage', {
+    description:
+      'One server-sent-event message. On the wire: `id: <sequence>` (trap only), `event: trap|gap`, and `data:` the JSON on one line, then an empty line. Comment lines (`: heartbeat`) keep idle connections open.',
+  });
+
+const sourceParam = z
+  .string()
+  .max(64)
+  .refine((v) => parseAddressRange(v) !== undefined, { message: 'must be an IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32)' })
+  .optional()
+  .openapi({ param: { name: 'source', in: 'query' }, description: 'Only notifications from this IP address or CIDR range (IPv4 or IPv6)', example: '192.0.2.0/24' });
+
+const trapOidParam = OidSchema.optional().openapi({
+  param: { name: 'trapOid', in: 'query' },
+  description: 'Only notifications whose trapOid is this OID or under it, on whole arcs; numeric or a MIB name (IF-MIB::linkDown, 1.3.6.1.6.3.1.1.5)',
+  example: 'IF-MIB::linkDown',
+});
+
+const versionParam = z
+  .enum(['1', '2c', '3'])
+  .optional()
+  .openapi({ param: { name: 'version', in: 'query' }, description: 'Only notifications of this SNMP version' });
+
+const sequenceId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const TrapFilterQuerySchema = z.object({ source: sourceParam, trapOid: trapOidParam, version: versionParam });
+
+const StreamQuerySchema = TrapFilterQuerySchema.extend({
+  since: sequenceId.optional().openapi({
+    param: { name: 'since', in: 'query' },
+    description: 'Resume after this event id (as Last-Event-ID does; the header wins when both are given)',
+    example: 41,
+  }),
+});
+
+const RecentQuerySchema = TrapFilterQuerySchema.extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(100)
+    .openapi({ param: { name: 'limit', in: 'query' }, description: 'At most this many events' }),
+  since: sequenceId.optional().openapi({
+    param: { name: 'since', in: 'query' },
+    description: 'Only events after this id, oldest first (for polling: pass the last id you got)',
+  }),
+});
+
+export const TrapRecentResponseSchema = z
+  .object({
+    events: z.array(TrapEventSchema).openapi({ description: 'Newest last' }),
+    lastId: z.number().int().openapi({ description: 'Id of the newest event received so far (0 before the first)' }),
+    missed: z.number().int().nullable().optional().openapi({ description: 'With `since`: events after it that the buffer no longer holds (null: unknown)' }),
+  })
+  .openapi('TrapRecentResponse');
+
+const STREAM_DESCRIPTION = `Server-sent events: one \`event: trap\` message per SNMP trap or inform received on the trap port (TRAP_PORT), with \`id:\` its sequence id and \`data:\` a TrapEvent as one line of JSON. A \`: heartbeat\` comment is sent when the stream has been idle for TRAP_HEARTBEAT_MS.
+
+**Resume.** Reconnect with \`Last-Event-ID\` (EventSource does this itself) or \`?since=<id>\`: the buffered events after that id that match the filters come first, then live ones, without gap or duplicate. If the id is older than the buffer (TRAP_BUFFER events), the first message is \`event: gap\` with \`{"missed": N}\`; an id from an earlier run of the service gives \`{"missed": null}\` followed by the whole buffer.
+
+**Slow clients.** Each subscriber has a queue of TRAP_SUBSCRIBER_QUEUE events; the receiver never waits for a client. When the queue is full the client is not disconnected: once it has drained its queue it catches up by reading the buffer from where it was, then continues live. Only if it falls more than TRAP_BUFFER events behind does it get \`event: gap\` with the number of events lost, and continues from the oldest buffered event.
+
+At most TRAP_MAX_SUBSCRIBERS streams are open at once (503 beyond). When the service shuts down it ends each stream after a final comment.`;
+
+const lastEventIdHeader = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be an event id (digits) as sent in the `id:` field')
+    .optional()
+    .openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'Resume after this event id' }),
+});
+
+export const trapStreamRoute = createRoute({
+  method: 'get',
+  path: '/snmp/traps',
+  tags: ['traps'],
+  summary: 'Stream received SNMP traps and informs as server-sent events, with filters and resume',
+  description: STREAM_DESCRIPTION,
+  request: { query: StreamQuerySchema, headers: lastEventIdHeader },
+  responses: {
+    200: {
+      description: 'An endless text/event-stream of TrapStreamMessage',
+      content: { 'text/event-stream': { schema: TrapStreamMessageSchema } },
+    },
+    ...problemResponses(401, 403, 429, 503),
+  },
+});
+
+export const trapRecentRoute = createRoute({
+  method: 'get',
+  path: '/snmp/traps/recent',
+  tags: ['traps'],
+  summary: 'The buffered traps and informs as JSON, newest last, for callers that poll',
+  request: { query: RecentQuerySchema },
+  responses: {
+    200: jsonContent(TrapRecentResponseSchema, 'Buffered events that match the filters'),
+    ...problemResponses(401, 403, 429, 503),
+  },
+});
+
+export type TrapStreamRoute = typeof trapStreamRoute;
+export type TrapRecentRoute = typeof trapRecentRoute;
+export type TrapFilterQuery = z.infer<typeof TrapFilterQuerySchema>;

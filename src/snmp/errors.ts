@@ -1,0 +1,146 @@
+import { AdapterError } from '../errors.ts';
+
+/** RFC 3416 error-status names, indexed by code. */
+export const ERROR_STATUS_NAMES = [
+  'noError',
+  'tooBig',
+  'noSuchName',
+  'badValue',
+  'readOnly',
+  'genErr',
+  'noAccess',
+  'wrongType',
+  'wrongLength',
+  'wrongEncoding',
+  'wrongValue',
+  'noCreation',
+  'inconsistentValue',
+  'resourceUnavailable',
+  'commitFailed',
+  'undoFailed',
+  'authorizationError',
+  'notWritable',
+  'inconsistentName',
+] as const;
+
+export const ERROR_STATUS = Object.fromEntries(ERROR_STATUS_NAMES.map((name, code) => [name, code])) as Record<
+  (typeof ERROR_STATUS_NAMES)[number],
+  number
+>;
+
+/** net-snmp ResponseInvalidCode values this adapter tells apart. */
+const RESPONSE_INVALID = {
+  couldNotDecrypt: 4,
+  authFailure: 5,
+  communityNoMatch: 10,
+  unexpectedReport: 11,
+  notInTimeWindow: 14,
+} as const;
+
+/** net-snmp's usmStats report texts → stable reasons. */
+const USM_REASONS: [RegExp, string][] = [
+  [/Unsupported Security Level/i, 'unsupportedSecurityLevel'],
+  [/Not In Time Window/i, 'notInTimeWindow'],
+  [/Unknown User Name/i, 'unknownUserName'],
+  [/Unknown Engine ID/i, 'unknownEngineId'],
+  [/Wrong Digest/i, 'wrongDigest'],
+  [/Decryption Error/i, 'decryptionError'],
+];
+
+const AUTH_DETAILS: Record<string, string> = {
+  unsupportedSecurityLevel: 'the agent does not support the requested security level for this user',
+  notInTimeWindow: 'the message was outside the agent’s time window',
+  unknownUserName: 'the agent does not know this user',
+  unknownEngineId: 'the agent rejected the engine ID',
+  wrongDigest: 'wrong authentication key or protocol (the digest did not match)',
+  decryptionError: 'wrong privacy key or protocol (decryption failed)',
+};
+
+export interface RequestContext {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  retries: number;
+  /** Numeric OIDs of the request, in order, to turn an error-status OID into its index. */
+  oids: readonly string[];
+  signal?: AbortSignal;
+}
+
+interface LibraryError {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  status?: unknown;
+}
+
+/**
+ * Maps a net-snmp error to an AdapterError. Library messages are never passed through verbatim where they
+ * could carry a secret (the community-mismatch message quotes both communities).
+ */
+export function mapSnmpError(err: unknown, ctx: RequestContext): AdapterError {
+  if (err instanceof AdapterError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
+  const target = `${formatHost(ctx.host)}:${ctx.port}`;
+
+  if (ctx.signal?.aborted) return new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client');
+
+  switch (e.name) {
+    case 'RequestTimedOutError': {
+      const attempts = ctx.retries + 1;
+      return new AdapterError(
+        'TIMEOUT',
+        'snmp',
+        `${target} did not answer within ${ctx.timeoutMs} ms (${attempts} attempt${attempts > 1 ? 's' : ''})`,
+      );
+    }
+    case 'RequestFailedError':
+      return errorStatusError(e, ctx, target);
+    case 'ResponseInvalidError':
+      return responseInvalidError(e, target);
+    case 'RequestInvalidError':
+      return new AdapterError('INVALID_INPUT', 'snmp', 'the request could not be encoded as an SNMP message');
+  }
+  const sysCode = typeof e.code === 'string' ? e.code : undefined;
+  if (sysCode && /^E[A-Z]+$/.test(sysCode)) {
+    return new AdapterError('UNREACHABLE', 'snmp', `cannot send to ${target} (${sysCode})`);
+  }
+  return new AdapterError('PROTOCOL', 'snmp', `the exchange with ${target} failed unexpectedly`);
+}
+
+function errorStatusError(e: LibraryError, ctx: RequestContext, target: string): AdapterError {
+  const code = typeof e.status === 'number' ? e.status : ERROR_STATUS.genErr;
+  const status = ERROR_STATUS_NAMES[code] ?? `status${code}`;
+  // net-snmp reports "<Status>: <oid>" when the error-index points at a varbind.
+  const oid = /:\s*([\d.]+)\s*$/.exec(e.message ?? '')?.[1];
+  const index = oid === undefined ? 0 : ctx.oids.indexOf(oid) + 1;
+  const snmp = { status, index, ...(oid === undefined ? {} : { oid }) };
+  return new AdapterError(
+    'AGENT_ERROR',
+    'snmp',
+    `${target} answered error-status ${status}${oid ? ` for ${oid}` : ''}${index > 0 ? ` (varbind ${index})` : ''}`,
+    { snmp },
+  );
+}
+
+function responseInvalidError(e: LibraryError, target: string): AdapterError {
+  const message = e.message ?? '';
+  let reason: string | undefined;
+  if (e.code === RESPONSE_INVALID.authFailure) reason = USM_REASONS.find(([re]) => re.test(message))?.[1] ?? 'report';
+  else if (e.code === RESPONSE_INVALID.couldNotDecrypt) reason = 'decryptionError';
+  else if (e.code === RESPONSE_INVALID.notInTimeWindow) reason = 'notInTimeWindow';
+  if (reason) {
+    const detail = AUTH_DETAILS[reason] ?? 'the agent answered with a report';
+    return new AdapterError('AUTH', 'snmp', `${target} rejected the SNMPv3 credentials: ${detail}`, { snmp: { reason } });
+  }
+  if (e.code === RESPONSE_INVALID.communityNoMatch) {
+    return new AdapterError('PROTOCOL', 'snmp', `${target} answered with a different community`);
+  }
+  if (e.code === RESPONSE_INVALID.unexpectedReport) {
+    return new AdapterError('PROTOCOL', 'snmp', `${target} answered with an unexpected report PDU`);
+  }
+  return new AdapterError('PROTOCOL', 'snmp', `${target} sent an invalid response (code ${String(e.code)})`);
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

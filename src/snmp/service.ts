@@ -1,0 +1,304 @@
+import { AdapterError } from '../errors.ts';
+import { TargetResolver, type ResolvedTarget } from '../net/resolve.ts';
+import type {
+  SnmpBulkRequest,
+  SnmpGetRequest,
+  SnmpSetRequest,
+  SnmpSetVarbind,
+  SnmpTarget,
+  SnmpWalkRequest,
+} from '../schemas/snmp.ts';
+import { ERROR_STATUS } from './errors.ts';
+import type { MibResolver } from './mib.ts';
+import { SessionPool, type RawVarbind, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
+import { decimalToCounter64, TYPE_TAGS, varbindToJson, type VarbindJson } from './varbind.ts';
+
+export interface OperationOptions {
+  signal?: AbortSignal;
+}
+
+export interface VarbindsResult {
+  varbinds: VarbindJson[];
+  elapsedMs: number;
+}
+
+export type WalkStopReason = 'endOfSubtree' | 'endOfMibView' | 'nonIncreasingOid' | 'maxVarbinds';
+
+export interface WalkSummary {
+  truncated: boolean;
+  stopReason: WalkStopReason;
+  nonIncreasingOid?: { previous: string; received: string };
+  elapsedMs: number;
+}
+
+export interface SnmpServiceOptions {
+  /** Loaded on first use: building the resolver parses MIB files. */
+  mib: () => MibResolver;
+  /** Hard cap on the varbinds one walk returns (config.snmp.maxVarbinds). */
+  maxVarbinds: number;
+  maxOids: number;
+  setEnabled: boolean;
+  /** Resolves names once and applies the target policy; sessions connect to the address it returns. */
+  resolver?: TargetResolver;
+  /** Pooled sessions are closed after this long unused (default 30 s). */
+  sessionIdleMs?: number;
+  /** At most this many pooled sessions, each one UDP socket (default 256). */
+  maxSessions?: number;
+}
+
+/**
+ * The SNMP adapter: get, getnext, getbulk, walk and set over net-snmp. No HTTP here; failures are AdapterErrors.
+ * Sessions come from a pool keyed by target and credentials (see SessionPool for the measurement).
+ */
+export class SnmpService {
+  private readonly resolver: TargetResolver;
+  private readonly pool: SessionPool;
+
+  constructor(private readonly options: SnmpServiceOptions) {
+    this.resolver = options.resolver ?? new TargetResolver();
+    this.pool = new SessionPool({ idleMs: options.sessionIdleMs ?? 30_000, maxSessions: options.maxSessions ?? 256 });
+  }
+
+  /** Closes the pooled sessions (their sockets do not keep the process alive, so this is optional). */
+  close(): void {
+    this.pool.closeAll();
+  }
+
+  get mib(): MibResolver {
+    return this.options.mib();
+  }
+
+  async get(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.simple(request, signal, (session, oids, sig) => session.get(oids, sig));
+  }
+
+  async getNext(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.simple(request, signal, (session, oids, sig) => session.getNext(oids, sig));
+  }
+
+  async bulk(request: SnmpBulkRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    if (request.version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
+    return this.simple(request, signal, async (session, oids, sig) => {
+      // With no repeaters a GETBULK is a GETNEXT (RFC 3416 §4.2.3); net-snmp's GETBULK decoder cannot cope
+      // with an agent that sends repetitions anyway, so ask for exactly that.
+      if (request.nonRepeaters >= oids.length) return session.getNext(oids, sig);
+      const rows = await withFewerRepetitionsOnTooBig(request.maxRepetitions, (reps) =>
+        session.getBulk(oids, request.nonRepeaters, reps, sig),
+      );
+      return flattenBulk(rows, request.nonRepeaters);
+    });
+  }
+
+  async set(request: SnmpSetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    if (!this.options.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
+    const wire = request.varbinds.map((vb) => this.toWire(vb));
+    const started = performance.now();
+    const spec = await this.sessionTarget(request, false);
+    const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
+    return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsed(started) };
+  }
+
+  /**
+   * Walks a subtree: GETBULK on v2c/v3, GETNEXT on v1. Yields varbinds as they arrive and returns the summary.
+   * Ends at the end of the subtree, on endOfMibView, on a non-increasing OID (reported, never looped) and at
+   * maxVarbinds. Breaking out of the iteration (or aborting the signal) stops it and gives the session back.
+   */
+  async *walk(request: SnmpWalkRequest, { signal }: OperationOptions = {}): AsyncGenerator<VarbindJson, WalkSummary> {
+    const started = performance.now();
+    const root = this.mib.toNumeric(request.oid);
+    const limit = Math.min(request.maxVarbinds, this.options.maxVarbinds);
+    const lease = this.pool.acquire(await this.sessionTarget(request, true));
+    const session = lease.session;
+    let healthy = true;
+    const summary = (stopReason: WalkStopReason, extra: Partial<WalkSummary> = {}): WalkSummary => ({
+      truncated: stopReason === 'maxVarbinds',
+      stopReason,
+      ...extra,
+      elapsedMs: elapsed(started),
+    });
+
+    try {
+      let previous = root;
+      let count = 0;
+      let repetitions = request.maxRepetitions;
+      for (;;) {
+        const batch = await this.nextBatch(session, request.version, previous, repetitions, signal, (used) => (repetitions = used));
+        if (batch === 'endOfMibView') return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
+        for (let i = 0; i < batch.length; i++) {
+          const vb = batch[i];
+          if (vb.type === TYPE_TAGS.EndOfMibView) return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
+          if (!inSubtree(root, vb.oid)) return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfSubtree'));
+          if (compareOids(vb.oid, previous) <= 0) {
+            return summary('nonIncreasingOid', { nonIncreasingOid: { previous, received: vb.oid } });
+          }
+          yield varbindToJson(vb, this.mib);
+          previous = vb.oid;
+          count++;
+          if (count >= limit) {
+            const next = batch[i + 1];
+            const moreLikely = next === undefined || (inSubtree(root, next.oid) && next.type !== TYPE_TAGS.EndOfMibView);
+            return moreLikely ? summary('maxVarbinds') : summary(next.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree');
+          }
+        }
+        if (batch.length === 0) throw new AdapterError('PROTOCOL', 'snmp', 'the agent answered a walk request with no varbinds');
+      }
+    } catch (err) {
+      healthy = isSessionHealthyAfter(err);
+      throw err;
+    } finally {
+      lease.release(healthy);
+    }
+  }
+
+  /** Like snmpwalk: when the subtree is empty, the root may itself be an instance (walk of sysName.0). */
+  private async *rootInstanceIfEmpty(
+    session: SnmpSession,
+    root: string,
+    count: number,
+    signal: AbortSignal | undefined,
+    summary: WalkSummary,
+  ): AsyncGenerator<VarbindJson, WalkSummary> {
+    if (count > 0) return summary;
+    const [vb] = await session.get([root], signal).catch(() => [] as RawVarbind[]);
+    if (vb && !isException(vb.type)) yield varbindToJson(vb, this.mib);
+    return summary;
+  }
+
+  private async nextBatch(
+    session: SnmpSession,
+    version: SnmpTarget['version'],
+    after: string,
+    repetitions: number,
+    signal: AbortSignal | undefined,
+    onRepetitionsUsed: (reps: number) => void,
+  ): Promise<RawVarbind[] | 'endOfMibView'> {
+    if (version === '1') {
+      try {
+        return await session.getNext([after], signal);
+      } catch (err) {
+        // SNMPv1 agents signal the end of the MIB view with noSuchName.
+        if (err instanceof AdapterError && isStatus(err, 'noSuchName')) return 'endOfMibView';
+        throw err;
+      }
+    }
+    const rows = await withFewerRepetitionsOnTooBig(repetitions, (reps) => {
+      onRepetitionsUsed(reps);
+      return session.getBulk([after], 0, reps, signal);
+    });
+    const first = rows[0];
+    return Array.isArray(first) ? first : first ? [first] : [];
+  }
+
+  private async simple(
+    request: SnmpGetRequest | SnmpBulkRequest,
+    signal: AbortSignal | undefined,
+    operation: (session: SnmpSession, oids: string[], signal: AbortSignal | undefined) => Promise<RawVarbind[]>,
+  ): Promise<VarbindsResult> {
+    if (request.oids.length > this.options.maxOids) {
+      throw new AdapterError('INVALID_INPUT', 'snmp', `at most ${this.options.maxOids} oids per request on this server`);
+    }
+    const oids = request.oids.map((oid) => this.mib.toNumeric(oid));
+    const started = performance.now();
+    const spec = await this.sessionTarget(request, false);
+    const varbinds = await this.withSession(spec, (session) => operation(session, oids, signal));
+    return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsed(started) };
+  }
+
+  private async sessionTarget(request: SnmpTarget, backwardsGetNexts: boolean): Promise<SessionTarget> {
+    const resolved: ResolvedTarget = await this.resolver.resolve(request.host, { subsystem: 'snmp', port: request.port });
+    return { target: targetOf(request), address: resolved.address, family: resolved.family, backwardsGetNexts };
+  }
+
+  private async withSession<T>(spec: SessionTarget, use: (session: SnmpSession) => Promise<T>): Promise<T> {
+    const lease = this.pool.acquire(spec);
+    try {
+      const result = await use(lease.session);
+      lease.release(true);
+      return result;
+    } catch (err) {
+      lease.release(isSessionHealthyAfter(err));
+      throw err;
+    }
+  }
+
+  private toWire(vb: SnmpSetVarbind): SetVarbindWire {
+    const oid = this.mib.toNumeric(vb.oid);
+    const type = TYPE_TAGS[vb.type];
+    const value = vb.value;
+    switch (vb.type) {
+      case 'OctetString':
+        return { oid, type, value: typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from((value as { hex: string }).hex, 'hex') };
+      case 'Opaque':
+        return { oid, type, value: Buffer.from((value as { hex: string }).hex, 'hex') };
+      case 'ObjectIdentifier':
+        return { oid, type, value: this.mib.toNumeric(value as string) };
+      case 'Counter64':
+        return { oid, type, value: decimalToCounter64(value as string) };
+      default:
+        return { oid, type, value };
+    }
+  }
+}
+
+/** Retries a GETBULK with half the repetitions while the agent answers tooBig (RFC 3416 §4.2.3). */
+async function withFewerRepetitionsOnTooBig<T>(maxRepetitions: number, send: (reps: number) => Promise<T>): Promise<T> {
+  let reps = maxRepetitions;
+  for (;;) {
+    try {
+      return await send(reps);
+    } catch (err) {
+      if (!(err instanceof AdapterError && isStatus(err, 'tooBig')) || reps <= 1) throw err;
+      reps = Math.max(1, Math.floor(reps / 2));
+    }
+  }
+}
+
+function flattenBulk(rows: (RawVarbind | RawVarbind[])[], nonRepeaters: number): RawVarbind[] {
+  const singles = rows.slice(0, nonRepeaters) as RawVarbind[];
+  const columns = rows.slice(nonRepeaters).map((row) => (Array.isArray(row) ? row : [row]));
+  // Back to the agent's order: row by row, one varbind per repeater.
+  const interleaved: RawVarbind[] = [];
+  const depth = Math.max(0, ...columns.map((c) => c.length));
+  for (let r = 0; r < depth; r++) for (const column of columns) if (column[r]) interleaved.push(column[r]);
+  return [...singles, ...interleaved];
+}
+
+/**
+ * A session stays pooled after an agent error-status or a cancellation; after a timeout, an auth report
+ * (a rebooted v3 engine has new boots and time) or garbage, the next request starts afresh.
+ */
+function isSessionHealthyAfter(err: unknown): boolean {
+  return err instanceof AdapterError && ['AGENT_ERROR', 'CANCELLED', 'INVALID_INPUT'].includes(err.code);
+}
+
+function isStatus(err: AdapterError, status: keyof typeof ERROR_STATUS): boolean {
+  return (err.extensions.snmp as { status?: string } | undefined)?.status === status;
+}
+
+function isException(type: number): boolean {
+  return type === TYPE_TAGS.NoSuchObject || type === TYPE_TAGS.NoSuchInstance || type === TYPE_TAGS.EndOfMibView;
+}
+
+export function inSubtree(root: string, oid: string): boolean {
+  return oid.startsWith(`${root}.`);
+}
+
+/** Lexicographic comparison of numeric OIDs, arc by arc. */
+export function compareOids(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+
+function targetOf(request: SnmpTarget): SnmpTarget {
+  const { host, port, version, community, user, context, timeoutMs, retries } = request;
+  return { host, port, version, community, user, context, timeoutMs, retries };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import snmp from 'net-snmp';
+import { AdapterError } from '../errors.ts';
+import type { SnmpTarget } from '../schemas/snmp.ts';
+import { desFailureReason, ensureDesSupport } from './des.ts';
+import { mapSnmpError } from './errors.ts';
+
+/** A varbind as net-snmp hands it over. */
+export interface RawVarbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+export interface SetVarbindWire {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+type Callback<T> = (err: unknown, result?: T) => void;
+
+interface LibrarySession {
+  get(oids: string[], cb: Callback<RawVarbind[]>): void;
+  getNext(oids: string[], cb: Callback<RawVarbind[]>): void;
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: Callback<(RawVarbind | RawVarbind[])[]>): void;
+  set(varbinds: SetVarbindWire[], cb: Callback<RawVarbind[]>): void;
+  close(): void;
+  on(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+const SECURITY_LEVELS = { noAuthNoPriv: 1, authNoPriv: 2, authPriv: 3 } as const;
+const AUTH_PROTOCOLS = { md5: 2, sha: 3, sha224: 4, sha256: 5, sha384: 6, sha512: 7 } as const;
+const PRIV_PROTOCOLS = { des: 2, aes: 4, aes256b: 6, aes256r: 8 } as const;
+
+export interface SessionTarget {
+  target: SnmpTarget;
+  /** The resolved address (never the name: the policy check was made on it). */
+  address: string;
+  family: 4 | 6;
+  /**
+   * net-snmp rejects a non-increasing GETNEXT/GETBULK answer when false. Walks set it to true because they
+   * check the order themselves, varbind by varbind, so they can keep the good varbinds and report the stop.
+   */
+  backwardsGetNexts: boolean;
+}
+
+/**
+ * An SNMP session (one UDP socket, and for v3 the discovered engine ID and time) that several requests may
+ * share. Each call takes its own abort signal: an aborted call settles at once as CANCELLED and its answer,
+ * if one still comes, is ignored; the session stays usable for the others.
+ */
+export class SnmpSession {
+  private readonly session: LibrarySession;
+  private open = true;
+  private readonly closeListeners: (() => void)[] = [];
+  /** v3: set once a request succeeded, i.e. the agent's engine ID, boots and time are known. */
+  private engineKnown = false;
+  private discovery?: Promise<void>;
+
+  constructor(private readonly spec: SessionTarget) {
+    this.session = createLibrarySession(spec);
+    // An unhandled 'error' (e.g. an unparsable datagram from the peer) would crash the process.
+    this.session.on('error', () => {});
+    this.session.on('close', () => {
+      this.open = false;
+      for (const listener of this.closeListeners) listener();
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  get(oids: string[], signal?: AbortSignal): Promise<RawVarbind[]> {
+    return this.call(oids, signal, (cb) => this.session.get(oids, cb));
+  }
+
+  getNext(oids: string[], signal?: AbortSignal): Promise<RawVarbind[]> {
+    return this.call(oids, signal, (cb) => this.session.getNext(oids, cb));
+  }
+
+  /** Non-repeaters come back as varbinds, repeaters as arrays of varbinds (net-snmp's shape). */
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, signal?: AbortSignal): Promise<(RawVarbind | RawVarbind[])[]> {
+    return this.call(oids, signal, (cb) => this.session.getBulk(oids, nonRepeaters, maxRepetitions, cb));
+  }
+
+  set(varbinds: SetVarbindWire[], signal?: AbortSignal): Promise<RawVarbind[]> {
+    const oids = varbinds.map((vb) => vb.oid);
+    return this.call(oids, signal, (cb) => this.session.set(varbinds, cb));
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      this.session.close();
+    } catch {
+      // the socket is already gone
+    }
+  }
+
+  private call<T>(oids: string[], signal: AbortSignal | undefined, send: (cb: Callback<T>) => void): Promise<T> {
+    if (this.spec.target.version !== '3' || this.engineKnown) return this.request(oids, signal, send);
+    // Until the v3 engine is discovered, requests go one at a time: a burst of parallel discoveries
+    // against a fresh session makes agents drop some of them (seen with snmpd: 2 s stalls at 200 at once).
+    const previous = this.discovery;
+    const attempt = (async () => {
+      if (previous) await previous.catch(() => {});
+      return this.request(oids, signal, send);
+    })();
+    this.discovery = attempt.then(
+      () => {
+        this.engineKnown = true;
+      },
+      () => {},
+    );
+    return attempt;
+  }
+
+  private request<T>(oids: string[], signal: AbortSignal | undefined, send: (cb: Callback<T>) => void): Promise<T> {
+    const ctx = { ...this.spec.target, host: this.spec.address, oids, signal };
+    const cancelled = () => new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client');
+    if (signal?.aborted) return Promise.reject(cancelled());
+    if (!this.open) return Promise.reject(new AdapterError('UNAVAILABLE', 'snmp', 'the SNMP session was closed'));
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => settle(() => reject(cancelled()));
+      const settle = (action: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        action();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        send((err, result) => settle(() => (err ? reject(mapSnmpError(err, ctx)) : resolve(result as T))));
+      } catch (err) {
+        settle(() => reject(mapSnmpError(err, ctx)));
+      }
+    });
+  }
+}
+
+export interface Lease {
+  session: SnmpSession;
+  /** Gives the session back. `healthy: false` retires it (a v3 engine that rebooted, a dead socket…). */
+  release(healthy: boolean): void;
+}
+
+interface PoolEntry {
+  key: string;
+  session: SnmpSession;
+  leases: number;
+  retired: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export interface SessionPoolOptions {
+  /** Close a session after this long without use. */
+  idleMs: number;
+  /** Upper bound on pooled sessions (each holds a UDP socket); beyond it, sessions are one-off. */
+  maxSessions: number;
+}
+
+/**
+ * Sessions pooled per target and credentials, with idle eviction. Reusing a session saves a socket per
+ * request and, for v3, the engine discovery round trip: about 3× the throughput against snmpd on loopback.
+ * Credentials are part of the key (hashed), so two callers share a session only if they present the very
+ * same secrets.
+ */
+export class SessionPool {
+  private readonly entries = new Map<string, PoolEntry>();
+
+  constructor(private readonly options: SessionPoolOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  acquire(spec: SessionTarget): Lease {
+    const key = poolKey(spec);
+    let entry = this.entries.get(key);
+    if (entry && !entry.session.isOpen) {
+      this.entries.delete(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      if (this.entries.size >= this.options.maxSessions && !this.evictOneIdle()) return oneOffLease(spec);
+      entry = this.create(key, spec);
+    }
+    clearTimeout(entry.idleTimer);
+    entry.leases++;
+    const leased = entry;
+    let released = false;
+    return {
+      session: leased.session,
+      release: (healthy) => {
+        if (released) return;
+        released = true;
+        this.release(leased, healthy);
+      },
+    };
+  }
+
+  closeAll(): void {
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.idleTimer);
+      entry.session.close();
+    }
+    this.entries.clear();
+  }
+
+  private create(key: string, spec: SessionTarget): PoolEntry {
+    const entry: PoolEntry = { key, session: new SnmpSession(spec), leases: 0, retired: false };
+    entry.session.onClose(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private release(entry: PoolEntry, healthy: boolean): void {
+    entry.leases--;
+    if (!healthy && !entry.retired) {
+      entry.retired = true;
+      if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    }
+    if (entry.leases > 0) return;
+    if (entry.retired || !entry.session.isOpen) {
+      entry.session.close();
+      return;
+    }
+    entry.idleTimer = setTimeout(() => {
+      if (entry.leases > 0) return;
+      if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+      entry.session.close();
+    }, this.options.idleMs);
+    entry.idleTimer.unref();
+  }
+
+  private evictOneIdle(): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.leases === 0) {
+        clearTimeout(entry.idleTimer);
+        this.entries.delete(entry.key);
+        entry.session.close();
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+function oneOffLease(spec: SessionTarget): Lease {
+  const session = new SnmpSession(spec);
+  return { session, release: () => session.close() };
+}
+
+/** A digest, so that the pool's map does not hold the secrets as plain keys. */
+function poolKey(spec: SessionTarget): string {
+  const { target, address, family, backwardsGetNexts } = spec;
+  const material = [address, family, target.port, target.version, target.timeoutMs, target.retries, backwardsGetNexts];
+  if (target.version === '3') material.push(target.context, JSON.stringify(target.user ?? null));
+  else material.push(target.community);
+  return createHash('sha256').update(JSON.stringify(material)).digest('base64url');
+}
+
+function createLibrarySession(spec: SessionTarget): LibrarySession {
+  const { target } = spec;
+  const common = {
+    port: target.port,
+    transport: spec.family === 6 ? 'udp6' : 'udp4',
+    timeout: target.timeoutMs,
+    retries: target.retries,
+    idBitsSize: 32,
+    backwardsGetNexts: spec.backwardsGetNexts,
+  } as const;
+  if (target.version !== '3') {
+    const version = target.version === '1' ? snmp.Version1 : snmp.Version2c;
+    return snmp.createSession(spec.address, target.community, { ...common, version }) as unknown as LibrarySession;
+  }
+  const user = target.user;
+  if (!user) throw new AdapterError('INVALID_INPUT', 'snmp', 'user is required for version 3');
+  // Loaded on the first DES session only, so processes that never speak DES keep OpenSSL's defaults.
+  if (user.level === 'authPriv' && user.privProtocol === 'des' && ensureDesSupport() === 'unavailable') {
+    throw new AdapterError('UNAVAILABLE', 'snmp', `DES privacy is not available in this runtime (${desFailureReason()}); run node with --openssl-legacy-provider`);
+  }
+  const v3User = {
+    name: user.name,
+    level: SECURITY_LEVELS[user.level],
+    ...(user.level !== 'noAuthNoPriv' && user.authProtocol ? { authProtocol: AUTH_PROTOCOLS[user.authProtocol], authKey: user.authKey } : {}),
+    ...(user.level === 'authPriv' && user.privProtocol ? { privProtocol: PRIV_PROTOCOLS[user.privProtocol], privKey: user.privKey } : {}),
+  };
+  return snmp.createV3Session(spec.address, v3User as never, { ...common, context: target.context } as never) as unknown as LibrarySession;
+}

@@ -1,0 +1,112 @@
+import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
+import type { MibResolver } from './mib.ts';
+import { varbindToJson } from './varbind.ts';
+
+/** A varbind and a notification PDU as net-snmp's Receiver hands them over. */
+export interface LibraryVarbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+export interface LibraryNotification {
+  type: number;
+  varbinds?: LibraryVarbind[];
+  /** v1 Trap-PDU fields. */
+  enterprise?: string;
+  agentAddr?: string;
+  generic?: number;
+  specific?: number;
+  upTime?: number;
+  /** Set by the Receiver's includeAuthentication option: community for v1/v2c, user name for v3. */
+  community?: string;
+  user?: string;
+}
+
+const PDU_TRAP_V1 = 164;
+const PDU_INFORM = 166;
+const PDU_TRAP_V2 = 167;
+
+export const SYS_UP_TIME_0 = '1.3.6.1.2.1.1.3.0';
+export const SNMP_TRAP_OID_0 = '1.3.6.1.6.3.1.1.4.1.0';
+const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
+const TIME_TICKS = 67;
+const OBJECT_IDENTIFIER = 6;
+const ENTERPRISE_SPECIFIC = 6;
+
+/** RFC 3584 §3.1: generic 0–5 → snmpTraps.{generic+1}; enterpriseSpecific (6) → enterprise.0.specific. */
+export function v1TrapOid(enterprise: string, genericTrap: number, specificTrap: number): string | undefined {
+  if (!Number.isInteger(genericTrap) || genericTrap < 0 || genericTrap > ENTERPRISE_SPECIFIC) return undefined;
+  if (genericTrap < ENTERPRISE_SPECIFIC) return `${SNMP_TRAPS}.${genericTrap + 1}`;
+  if (!Number.isInteger(specificTrap) || specificTrap < 0) return undefined;
+  return `${enterprise.replace(/^\./, '')}.0.${specificTrap}`;
+}
+
+export interface DecodeContext {
+  mib: MibResolver;
+  source: { address: string; port: number };
+  receivedAt: Date;
+  includeCommunity: boolean;
+}
+
+export type DecodeResult = { ok: true; event: Omit<TrapEvent, 'id'> } | { ok: false; reason: string };
+
+/**
+ * Turns a notification PDU into an event. The varbinds are kept as sent: for v2c/v3 they include
+ * sysUpTime.0 and snmpTrapOID.0 (as snmptrapd shows them), whose values are also lifted into
+ * `uptime` and `trapOid`.
+ */
+export function notificationToEvent(pdu: LibraryNotification, context: DecodeContext): DecodeResult {
+  const pduType = pduTypeName(pdu.type);
+  if (!pduType) return { ok: false, reason: `not a notification PDU (type ${pdu.type})` };
+  const version: TrapVersion = pduType === 'trap' ? '1' : pdu.user !== undefined ? '3' : '2c';
+  const libraryVarbinds = Array.isArray(pdu.varbinds) ? pdu.varbinds : [];
+
+  let header: { trapOid: string; uptime: number; v1?: TrapEvent['v1'] } | undefined;
+  if (pduType === 'trap') header = v1Header(pdu);
+  else header = v2Header(libraryVarbinds);
+  if (!header) return { ok: false, reason: pduType === 'trap' ? 'invalid v1 trap header' : 'sysUpTime.0 or snmpTrapOID.0 missing' };
+
+  const trapName = context.mib.nameOf(header.trapOid);
+  const event: Omit<TrapEvent, 'id'> = {
+    receivedAt: context.receivedAt.toISOString(),
+    source: context.source,
+    version,
+    pduType,
+    ...(version === '3' ? { user: pdu.user } : context.includeCommunity && pdu.community !== undefined ? { community: pdu.community } : {}),
+    trapOid: header.trapOid,
+    ...(trapName === undefined ? {} : { trapName }),
+    uptime: header.uptime,
+    varbinds: libraryVarbinds.map((vb) => varbindToJson(vb, context.mib)),
+    ...(header.v1 ? { v1: header.v1 } : {}),
+  };
+  return { ok: true, event };
+}
+
+function pduTypeName(type: number): TrapPduType | undefined {
+  if (type === PDU_TRAP_V1) return 'trap';
+  if (type === PDU_TRAP_V2) return 'trapV2';
+  if (type === PDU_INFORM) return 'inform';
+  return undefined;
+}
+
+function v1Header(pdu: LibraryNotification) {
+  const { enterprise, agentAddr, generic, specific, upTime } = pdu;
+  if (typeof enterprise !== 'string' || typeof generic !== 'number' || typeof specific !== 'number') return undefined;
+  const trapOid = v1TrapOid(enterprise, generic, specific);
+  if (trapOid === undefined) return undefined;
+  return {
+    trapOid,
+    uptime: typeof upTime === 'number' ? upTime : 0,
+    v1: { enterprise, agentAddress: typeof agentAddr === 'string' ? agentAddr : '', genericTrap: generic, specificTrap: specific },
+  };
+}
+
+/** RFC 3416 §4.2.6: the first two varbinds are sysUpTime.0 and snmpTrapOID.0; found by OID to be lenient on order. */
+function v2Header(varbinds: LibraryVarbind[]) {
+  const uptime = varbinds.find((vb) => vb.oid === SYS_UP_TIME_0);
+  const trapOid = varbinds.find((vb) => vb.oid === SNMP_TRAP_OID_0);
+  if (!uptime || uptime.type !== TIME_TICKS || typeof uptime.value !== 'number') return undefined;
+  if (!trapOid || trapOid.type !== OBJECT_IDENTIFIER || typeof trapOid.value !== 'string') return undefined;
+  return { trapOid: trapOid.value, uptime: uptime.value };
+}

@@ -1,0 +1,160 @@
+import type { MibResolver } from './mib.ts';
+
+export type VarbindTypeName =
+  | 'Boolean'
+  | 'Integer'
+  | 'OctetString'
+  | 'Null'
+  | 'ObjectIdentifier'
+  | 'IpAddress'
+  | 'Counter32'
+  | 'Gauge32'
+  | 'TimeTicks'
+  | 'Opaque'
+  | 'Counter64'
+  | 'Unsigned32'
+  | 'NoSuchObject'
+  | 'NoSuchInstance'
+  | 'EndOfMibView';
+
+export interface VarbindJson {
+  oid: string;
+  /** Longest known MIB prefix plus the instance suffix; absent when no loaded MIB knows the OID. */
+  name?: string;
+  type: VarbindTypeName;
+  value: string | number | boolean | null;
+  encoding?: 'hex';
+  /** The MIB name of an ObjectIdentifier value, when known. */
+  valueName?: string;
+}
+
+/** BER tags as net-snmp reports them in `varbind.type`. Gauge32 and Unsigned32 share tag 0x42. */
+export const TYPE_TAGS = {
+  Boolean: 1,
+  Integer: 2,
+  BitString: 3,
+  OctetString: 4,
+  Null: 5,
+  ObjectIdentifier: 6,
+  IpAddress: 64,
+  Counter32: 65,
+  Gauge32: 66,
+  Unsigned32: 66,
+  TimeTicks: 67,
+  Opaque: 68,
+  Counter64: 70,
+  NoSuchObject: 128,
+  NoSuchInstance: 129,
+  EndOfMibView: 130,
+} as const;
+
+const NUMERIC_TYPES: Partial<Record<number, VarbindTypeName>> = {
+  [TYPE_TAGS.Integer]: 'Integer',
+  [TYPE_TAGS.Counter32]: 'Counter32',
+  [TYPE_TAGS.Gauge32]: 'Gauge32',
+  [TYPE_TAGS.TimeTicks]: 'TimeTicks',
+};
+
+const EXCEPTION_TYPES: Partial<Record<number, VarbindTypeName>> = {
+  [TYPE_TAGS.NoSuchObject]: 'NoSuchObject',
+  [TYPE_TAGS.NoSuchInstance]: 'NoSuchInstance',
+  [TYPE_TAGS.EndOfMibView]: 'EndOfMibView',
+};
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns a net-snmp varbind into its JSON form. Pure, and total: a value that does not fit its type
+ * (garbage from a peer) becomes hex or null rather than an exception.
+ */
+export function varbindToJson(vb: { oid: string; type: number; value: unknown }, mib: MibResolver): VarbindJson {
+  const oid = String(vb.oid);
+  const name = mib.nameOf(oid);
+  const base = name === undefined ? { oid } : { oid, name };
+  const { type, value } = vb;
+
+  const exception = EXCEPTION_TYPES[type];
+  if (exception) return { ...base, type: exception, value: null };
+  const numeric = NUMERIC_TYPES[type];
+  if (numeric) return { ...base, type: numeric, value: toSafeInteger(value) };
+
+  switch (type) {
+    case TYPE_TAGS.Boolean:
+      return { ...base, type: 'Boolean', value: typeof value === 'boolean' ? value : null };
+    case TYPE_TAGS.OctetString:
+      return { ...base, type: 'OctetString', ...octetStringValue(value) };
+    case TYPE_TAGS.BitString:
+      return { ...base, type: 'OctetString', ...hexValue(value) };
+    case TYPE_TAGS.Null:
+      return { ...base, type: 'Null', value: null };
+    case TYPE_TAGS.ObjectIdentifier:
+      return { ...base, type: 'ObjectIdentifier', ...objectIdentifierValue(value, mib) };
+    case TYPE_TAGS.IpAddress:
+      return { ...base, type: 'IpAddress', value: typeof value === 'string' ? value : null };
+    case TYPE_TAGS.Opaque:
+      return { ...base, type: 'Opaque', ...hexValue(value) };
+    case TYPE_TAGS.Counter64:
+      return { ...base, type: 'Counter64', value: counter64ToDecimal(value) };
+    default:
+      return { ...base, type: 'Opaque', ...hexValue(value) };
+  }
+}
+
+function toSafeInteger(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+}
+
+function octetStringValue(value: unknown): Pick<VarbindJson, 'value' | 'encoding'> {
+  const bytes = toBytes(value);
+  if (bytes === undefined) return { value: null };
+  const text = printableText(bytes);
+  return text === undefined ? { value: bytes.toString('hex'), encoding: 'hex' } : { value: text };
+}
+
+function hexValue(value: unknown): Pick<VarbindJson, 'value' | 'encoding'> {
+  const bytes = toBytes(value);
+  return bytes === undefined ? { value: null } : { value: bytes.toString('hex'), encoding: 'hex' };
+}
+
+function objectIdentifierValue(value: unknown, mib: MibResolver): Pick<VarbindJson, 'value' | 'valueName'> {
+  if (typeof value !== 'string') return { value: null };
+  const valueName = mib.nameOf(value);
+  return valueName === undefined ? { value } : { value, valueName };
+}
+
+function toBytes(value: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  return undefined;
+}
+
+/** The text when the bytes are valid UTF-8 without control characters (tab, CR and LF allowed). */
+export function printableText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text) ? undefined : text;
+}
+
+/** Counter64 arrives as the BER integer's bytes: read them unsigned, big-endian, as a BigInt. */
+export function counter64ToDecimal(value: unknown): string | null {
+  if (typeof value === 'bigint') return value >= 0n ? value.toString() : null;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+  const bytes = toBytes(value);
+  if (bytes === undefined || typeof value === 'string') return null;
+  if (bytes.length === 0) return '0';
+  return BigInt(`0x${bytes.toString('hex')}`).toString();
+}
+
+/** The BER content bytes net-snmp writes for a Counter64 (minimal, with a leading zero when the top bit is set). */
+export function decimalToCounter64(decimal: string): Buffer {
+  let hex = BigInt(decimal).toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  const bytes = Buffer.from(hex, 'hex');
+  return bytes[0] >= 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+}
