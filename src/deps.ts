@@ -9,22 +9,41 @@ import { TargetResolver } from './net/resolve.ts';
 import { Readiness } from './readiness.ts';
 import { lazyMibResolver } from './snmp/mib.ts';
 import { SnmpService } from './snmp/service.ts';
-import { createTrapService } from './snmp/trap-service.ts';
+import { createTrapService, type TrapService } from './snmp/trap-service.ts';
 
 /** Builds the real adapters. No I/O here either: listeners are started by main.ts. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
   const mib = lazyMibResolver({ mibDirs: config.snmp.mibDirs });
+  const resolver = new TargetResolver(targetPolicy(config));
+  const metrics = new Metrics();
+  const traps = createTrapService(config.traps, mib, logger);
+  publishTrapCounters(metrics, traps);
   return {
     config,
     logger,
     readiness: new Readiness(),
-    resolver: new TargetResolver(targetPolicy(config)),
-    metrics: new Metrics(),
-    dhcp: createDhcpClient(config.dhcp, new TargetResolver(targetPolicy(config))),
-    probes: new ProbeService(new TargetResolver(targetPolicy(config))),
-    traps: createTrapService(config.traps, mib, logger),
-    snmp: new SnmpService({ mib, resolver: new TargetResolver(targetPolicy(config)), ...config.snmp }),
+    resolver,
+    metrics,
+    dhcp: createDhcpClient(config.dhcp, resolver),
+    probes: new ProbeService(resolver),
+    traps,
+    snmp: new SnmpService({ mib, resolver, ...config.snmp }),
   };
+}
+
+/** The receiver keeps its own counters; they are read at scrape time. */
+function publishTrapCounters(metrics: Metrics, traps: TrapService): void {
+  const stats = () => traps.receiver.stats();
+  metrics.observe('netprobe_traps_received_total', 'Notifications accepted, by SNMP version', ['version'], () =>
+    Object.entries(stats().received).map(([version, value]) => ({ labels: { version }, value })),
+  );
+  metrics.observe('netprobe_traps_received_by_pdu_total', 'Notifications accepted, by PDU type', ['pdu_type'], () =>
+    Object.entries(stats().receivedByPduType).map(([pduType, value]) => ({ labels: { pdu_type: pduType }, value })),
+  );
+  metrics.observe('netprobe_traps_dropped_total', 'Datagrams dropped on the trap port, by reason', ['reason'], () =>
+    Object.entries(stats().dropped).map(([reason, value]) => ({ labels: { reason }, value })),
+  );
+  metrics.observe('netprobe_trap_events_buffered', 'Events held in the resume ring buffer', [], () => [{ labels: {}, value: traps.bus.size }], 'gauge');
 }
 
 export function targetPolicy(config: Config): TargetPolicy {

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   deps.readiness.set('http', 'up');
-  logger.info({ address, port: typeof address === 'object' && address ? address.port : undefined }, 'http listening');
+  const httpPort = typeof address === 'object' && address ? address.port : undefined;
+  if (httpPort && httpPort !== config.http.port) deps.resolver.policy.denyOwnPorts([httpPort]);
+  logger.info({ address, port: httpPort }, 'http listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
 }
 
 /** A trap port that cannot be bound leaves the rest of the service running, with 'traps' down in /readyz. */
-async function startTrapReceiver({ config, traps, readiness, logger }: AppDeps): Promise<void> {
+async function startTrapReceiver({ config, traps, readiness, logger, resolver }: AppDeps): Promise<void> {
   if (!config.traps.enabled) {
     readiness.set('traps', 'disabled');
     return;
@@ -64,6 +66,7 @@ async function startTrapReceiver({ config, traps, readiness, logger }: AppDeps):
   try {
     traps.mib(); // load the MIBs now rather than on the first trap
     const bound = await traps.receiver.start();
+    if (bound.port !== config.traps.port) resolver.policy.denyOwnPorts([bound.port]);
     readiness.set('traps', 'up');
     logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes() }, 'trap receiver listening');
   } catch (err) {

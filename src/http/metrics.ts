@@ -27,8 +27,8 @@ export class Metrics {
 
   readonly snmpRequests = new Counter({
     name: 'netprobe_snmp_requests_total',
-    help: 'SNMP operations by operation, version and outcome (ok or the error code)',
-    labelNames: ['operation', 'version', 'outcome'] as const,
+    help: 'SNMP operations by operation and outcome (ok, or the error code: timeout, auth, agent_error, ...)',
+    labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
 

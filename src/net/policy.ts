@@ -43,15 +43,16 @@ export class TargetPolicy {
   readonly allow: PolicyRule[];
 
   constructor(options: TargetPolicyOptions = {}) {
-    const defaults: PolicyRule[] = [];
-    if (options.denyLinkLocal ?? true) defaults.push(...LINK_LOCAL.map((cidr) => parseRule(cidr, 'default')));
-    const ownPorts = [...new Set(options.ownPorts ?? [])].filter((p) => p > 0);
-    if (ownPorts.length > 0) {
-      const portList = ownPorts.join('+');
-      defaults.push(...LOCAL_SELF.map((cidr) => parseRule(`${cidr}@${portList}`, 'default')));
-    }
-    this.deny = [...defaults, ...(options.deny ?? []).map((r) => parseRule(r, 'TARGET_DENY'))];
+    this.deny = (options.denyLinkLocal ?? true) ? LINK_LOCAL.map((cidr) => parseRule(cidr, 'default')) : [];
+    this.denyOwnPorts(options.ownPorts ?? []);
+    this.deny.push(...(options.deny ?? []).map((r) => parseRule(r, 'TARGET_DENY')));
     this.allow = (options.allow ?? []).map((r) => parseRule(r, 'TARGET_ALLOW'));
+  }
+
+  /** Denies the service's own listening ports on loopback; main.ts adds ports known only once bound. */
+  denyOwnPorts(ports: number[]): void {
+    const portList = [...new Set(ports)].filter((p) => p > 0).join('+');
+    if (portList) this.deny.unshift(...LOCAL_SELF.map((cidr) => parseRule(`${cidr}@${portList}`, 'default')));
   }
 
   check(rawAddress: string, port?: number): PolicyDecision {

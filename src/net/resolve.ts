@@ -69,7 +69,7 @@ export interface ResolveOptions {
  * packet is sent. Odd IPv4 spellings (`0xA9FEA9FE`) are normalized and treated as literals.
  */
 export class TargetResolver {
-  constructor(private readonly policy: TargetPolicy = new TargetPolicy()) {}
+  constructor(readonly policy: TargetPolicy = new TargetPolicy()) {}
 
   async resolve(host: string, options: ResolveOptions): Promise<ResolvedTarget> {
     const literal = normalizeAddress(host);

@@ -74,7 +74,7 @@ function resolutionFailure(err: unknown, signal: AbortSignal): ProbeError {
   if (signal.aborted) return abortFailure(signal, 'name resolution');
   if (isAdapterError(err)) {
     if (err.code === 'UNRESOLVABLE') return probeError('DNS', err.message);
-    if (err.code === 'REFUSED_BY_POLICY') return probeError('POLICY', err.message);
+    if (err.code === 'REFUSED_BY_POLICY') return { ...probeError('POLICY', err.message), rule: String(err.extensions.rule ?? '') };
   }
   return probeError('ERROR', describe(err));
 }

@@ -116,6 +116,8 @@ export interface TlsReport {
 export interface ProbeError {
   code: ProbeErrorCode;
   message: string;
+  /** POLICY only: the rule that refused the target. */
+  rule?: string;
 }
 
 /** What a protocol prober reports; the runner adds identity, DNS and total timings. */

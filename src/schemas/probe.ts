@@ -367,6 +367,7 @@ export const ProbeResultSchema = z
             'DNS: the name does not resolve. REFUSED: connection refused / ICMP port unreachable. RESET: the peer reset the connection. TIMEOUT: the deadline passed (connect, handshake, or no (matching) answer). UNREACHABLE: host or network unreachable. TLS: handshake failed or untrusted certificate. NO_MATCH: the peer closed or readBytes were read without `expect` matching. REGEX_TIMEOUT: `expect` took too long to evaluate (then the same pattern is refused for a minute). POLICY: the target is refused by policy. CANCELLED: the client went away. ERROR: anything else',
         }),
         message: z.string(),
+        rule: z.string().optional().openapi({ description: 'POLICY only: the target-policy rule that refused the target' }),
       })
       .optional()
       .openapi('ProbeError'),

@@ -100,15 +100,30 @@ export const SnmpUserSchema = z
 const targetShape = {
   host: HostSchema,
   port: z.number().int().min(1).max(65535).default(161),
-  version: z.enum(['1', '2c', '3']).default('2c'),
-  community: z.string().min(1).max(255).default('public').openapi({ description: 'v1/v2c community; never logged nor echoed', format: 'password' }),
+  credentials: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name of a configured credential profile')
+    .optional()
+    .openapi({ description: 'Name of a credential profile configured on the server (snmp.credentials), used instead of version/community/user/context', example: 'core' }),
+  version: z.enum(['1', '2c', '3']).optional().openapi({ default: '2c' }),
+  community: z.string().min(1).max(255).optional().openapi({ description: 'v1/v2c community; never logged nor echoed', format: 'password', default: 'public' }),
   user: SnmpUserSchema.optional().openapi({ description: 'Required for version 3' }),
-  context: z.string().max(255).default('').openapi({ description: 'v3 context name' }),
+  context: z.string().max(255).optional().openapi({ description: 'v3 context name', default: '' }),
   timeoutMs: z.number().int().min(10).max(60_000).default(2000).openapi({ description: 'Per attempt' }),
   retries: z.number().int().min(0).max(10).default(1),
 };
 
-function requireUserForV3(body: { version: string; user?: unknown }, ctx: z.RefinementCtx): void {
+const INLINE_CREDENTIALS = ['version', 'community', 'user', 'context'] as const;
+
+function requireUserForV3(body: { version?: string; user?: unknown; credentials?: string } & Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (body.credentials !== undefined) {
+    for (const field of INLINE_CREDENTIALS) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'give either credentials (a server profile) or inline credentials, not both' });
+      }
+    }
+    return;
+  }
   if (body.version === '3' && body.user === undefined) {
     ctx.addIssue({ code: 'custom', path: ['user'], message: 'is required for version 3' });
   }
@@ -234,7 +249,20 @@ export type SnmpBulkRequest = z.infer<typeof SnmpBulkRequestSchema>;
 export type SnmpWalkRequest = z.infer<typeof SnmpWalkRequestSchema>;
 export type SnmpSetRequest = z.infer<typeof SnmpSetRequestSchema>;
 export type SnmpSetVarbind = z.infer<typeof SetVarbindSchema>;
-export type SnmpTarget = Pick<SnmpGetRequest, 'host' | 'port' | 'version' | 'community' | 'user' | 'context' | 'timeoutMs' | 'retries'>;
+/** The target fields of any SNMP request, as validated (credentials may still be a profile name). */
+export type SnmpTargetRequest = Pick<SnmpGetRequest, 'host' | 'port' | 'credentials' | 'version' | 'community' | 'user' | 'context' | 'timeoutMs' | 'retries'>;
+
+/** A target with its credentials settled: what a session is made from. */
+export interface SnmpTarget {
+  host: string;
+  port: number;
+  version: '1' | '2c' | '3';
+  community: string;
+  user?: SnmpUser;
+  context: string;
+  timeoutMs: number;
+  retries: number;
+}
 
 /* ------------------------------------------------------------------ responses */
 

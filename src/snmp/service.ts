@@ -1,3 +1,4 @@
+import type { CredentialProfile } from '../config.ts';
 import { AdapterError } from '../errors.ts';
 import { TargetResolver, type ResolvedTarget } from '../net/resolve.ts';
 import type {
@@ -6,8 +7,10 @@ import type {
   SnmpSetRequest,
   SnmpSetVarbind,
   SnmpTarget,
+  SnmpTargetRequest,
   SnmpWalkRequest,
 } from '../schemas/snmp.ts';
+import { CredentialProfiles } from './credentials.ts';
 import { ERROR_STATUS } from './errors.ts';
 import type { MibResolver } from './mib.ts';
 import { SessionPool, type RawVarbind, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
@@ -40,6 +43,8 @@ export interface SnmpServiceOptions {
   setEnabled: boolean;
   /** Resolves names once and applies the target policy; sessions connect to the address it returns. */
   resolver?: TargetResolver;
+  /** Named credential profiles (config snmp.credentials) that requests may reference. */
+  credentials?: Record<string, CredentialProfile>;
   /** Pooled sessions are closed after this long unused (default 30 s). */
   sessionIdleMs?: number;
   /** At most this many pooled sessions, each one UDP socket (default 256). */
@@ -53,9 +58,11 @@ export interface SnmpServiceOptions {
 export class SnmpService {
   private readonly resolver: TargetResolver;
   private readonly pool: SessionPool;
+  private readonly profiles: CredentialProfiles;
 
   constructor(private readonly options: SnmpServiceOptions) {
     this.resolver = options.resolver ?? new TargetResolver();
+    this.profiles = new CredentialProfiles(options.credentials);
     this.pool = new SessionPool({ idleMs: options.sessionIdleMs ?? 30_000, maxSessions: options.maxSessions ?? 256 });
   }
 
@@ -77,7 +84,7 @@ export class SnmpService {
   }
 
   async bulk(request: SnmpBulkRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
-    if (request.version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
+    if (this.profiles.targetOf(request).version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
     return this.simple(request, signal, async (session, oids, sig) => {
       // With no repeaters a GETBULK is a GETNEXT (RFC 3416 §4.2.3); net-snmp's GETBULK decoder cannot cope
       // with an agent that sends repetitions anyway, so ask for exactly that.
@@ -107,7 +114,8 @@ export class SnmpService {
     const started = performance.now();
     const root = this.mib.toNumeric(request.oid);
     const limit = Math.min(request.maxVarbinds, this.options.maxVarbinds);
-    const lease = this.pool.acquire(await this.sessionTarget(request, true));
+    const spec = await this.sessionTarget(request, true);
+    const lease = this.pool.acquire(spec);
     const session = lease.session;
     let healthy = true;
     const summary = (stopReason: WalkStopReason, extra: Partial<WalkSummary> = {}): WalkSummary => ({
@@ -122,7 +130,7 @@ export class SnmpService {
       let count = 0;
       let repetitions = request.maxRepetitions;
       for (;;) {
-        const batch = await this.nextBatch(session, request.version, previous, repetitions, signal, (used) => (repetitions = used));
+        const batch = await this.nextBatch(session, spec.target.version, previous, repetitions, signal, (used) => (repetitions = used));
         if (batch === 'endOfMibView') return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
         for (let i = 0; i < batch.length; i++) {
           const vb = batch[i];
@@ -204,9 +212,11 @@ export class SnmpService {
     return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsed(started) };
   }
 
-  private async sessionTarget(request: SnmpTarget, backwardsGetNexts: boolean): Promise<SessionTarget> {
+  private async sessionTarget(request: SnmpTargetRequest, backwardsGetNexts: boolean): Promise<SessionTarget> {
+    const target = this.profiles.targetOf(request);
     const resolved: ResolvedTarget = await this.resolver.resolve(request.host, { subsystem: 'snmp', port: request.port });
-    return { target: targetOf(request), address: resolved.address, family: resolved.family, backwardsGetNexts };
+    this.profiles.checkAddresses(request, resolved.addresses);
+    return { target, address: resolved.address, family: resolved.family, backwardsGetNexts };
   }
 
   private async withSession<T>(spec: SessionTarget, use: (session: SnmpSession) => Promise<T>): Promise<T> {
@@ -292,11 +302,6 @@ export function compareOids(a: string, b: string): number {
     if (d !== 0) return d < 0 ? -1 : 1;
   }
   return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-
-function targetOf(request: SnmpTarget): SnmpTarget {
-  const { host, port, version, community, user, context, timeoutMs, retries } = request;
-  return { host, port, version, community, user, context, timeoutMs, retries };
 }
 
 function elapsed(started: number): number {

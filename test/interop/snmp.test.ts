@@ -203,6 +203,7 @@ describe('the whole tree', () => {
     '1.3.6.1.4.1.2021.11', // systemStats
     '1.3.6.1.4.1.2021.100.4', // versionCDate (current date)
     '1.3.6.1.6.3.10.2.1.3', // snmpEngineTime
+    '1.3.6.1.4.1.8072.1.5.3', // nsCacheStatus: caches expire and refill while the walks run
   ];
   // Rows that come and go between two walks (processes, sockets of the walkers themselves).
   const VOLATILE_ROWS = [

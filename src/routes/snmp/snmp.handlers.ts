@@ -12,44 +12,66 @@ import type { SnmpBulkRoute, SnmpGetNextRoute, SnmpGetRoute, SnmpSetRoute, SnmpW
 
 const NDJSON = 'application/x-ndjson';
 
-export function snmpGetHandler(snmp: SnmpService): RouteHandler<SnmpGetRoute, AppEnv> {
-  return async (c) => c.json(await snmp.get(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+export function snmpGetHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpGetRoute, AppEnv> {
+  return async (c) => c.json(await counted(record, 'get', () => snmp.get(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
 }
 
-export function snmpGetNextHandler(snmp: SnmpService): RouteHandler<SnmpGetNextRoute, AppEnv> {
-  return async (c) => c.json(await snmp.getNext(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+export function snmpGetNextHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpGetNextRoute, AppEnv> {
+  return async (c) => c.json(await counted(record, 'getnext', () => snmp.getNext(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
 }
 
-export function snmpBulkHandler(snmp: SnmpService): RouteHandler<SnmpBulkRoute, AppEnv> {
-  return async (c) => c.json(await snmp.bulk(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+export function snmpBulkHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpBulkRoute, AppEnv> {
+  return async (c) => c.json(await counted(record, 'bulk', () => snmp.bulk(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
 }
 
-export function snmpSetHandler(snmp: SnmpService): RouteHandler<SnmpSetRoute, AppEnv> {
-  return async (c) => c.json(await snmp.set(c.req.valid('json'), { signal: c.req.raw.signal }), 200);
+export function snmpSetHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpSetRoute, AppEnv> {
+  return async (c) => c.json(await counted(record, 'set', () => snmp.set(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
 }
 
-export function snmpWalkHandler(snmp: SnmpService): RouteHandler<SnmpWalkRoute, AppEnv> {
+export function snmpWalkHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpWalkRoute, AppEnv> {
   return async (c) => {
     const request = c.req.valid('json');
-    if (wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, request) as never;
+    if (wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, request, record) as never;
 
-    const walk = snmp.walk(request, { signal: c.req.raw.signal });
-    const varbinds: VarbindJson[] = [];
-    let step = await walk.next();
-    while (!step.done) {
-      varbinds.push(step.value);
-      step = await walk.next();
-    }
-    const { elapsedMs, ...summary } = step.value;
-    return c.json({ varbinds, elapsedMs, ...summary }, 200);
+    return counted(record, 'walk', async () => {
+      const walk = snmp.walk(request, { signal: c.req.raw.signal });
+      const varbinds: VarbindJson[] = [];
+      let step = await walk.next();
+      while (!step.done) {
+        varbinds.push(step.value);
+        step = await walk.next();
+      }
+      const { elapsedMs, ...summary } = step.value;
+      return c.json({ varbinds, elapsedMs, ...summary }, 200);
+    });
   };
+}
+
+/** Counts an SNMP operation by its outcome: `ok`, or the adapter error code in lower case. */
+export type RecordOutcome = (operation: string, outcome: string) => void;
+
+const noRecord: RecordOutcome = () => {};
+
+function outcomeOf(err: unknown): string {
+  return err instanceof AdapterError ? err.code.toLowerCase() : 'error';
+}
+
+async function counted<T>(record: RecordOutcome, operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    record(operation, 'ok');
+    return result;
+  } catch (err) {
+    record(operation, outcomeOf(err));
+    throw err;
+  }
 }
 
 /**
  * Streams a walk as NDJSON. The first varbind is awaited before the response starts, so an error that
  * happens before it (timeout, auth, unknown name) still answers problem+json with its status.
  */
-async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWalkRequest): Promise<Response> {
+async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWalkRequest, record: RecordOutcome): Promise<Response> {
   const cancel = new AbortController();
   const clientSignal = c.req.raw.signal;
   const onClientGone = () => cancel.abort();
@@ -60,6 +82,7 @@ async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWa
     first = await walk.next();
   } catch (err) {
     clientSignal.removeEventListener('abort', onClientGone);
+    record('walk', outcomeOf(err));
     throw err;
   }
 
@@ -76,7 +99,9 @@ async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWa
         step = await walk.next();
       }
       await out.write(`${JSON.stringify({ summary: step.value })}\n`);
+      record('walk', 'ok');
     } catch (err) {
+      record('walk', cancel.signal.aborted ? 'cancelled' : outcomeOf(err));
       if (cancel.signal.aborted) return;
       if (!(err instanceof AdapterError)) c.get('logger')?.error({ err }, 'walk failed mid-stream');
       const body = err instanceof AdapterError ? adapterErrorToProblem(err) : problem(500, 'internal', 'Internal server error');

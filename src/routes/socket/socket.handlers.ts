@@ -18,7 +18,9 @@ export function socketProbeHandler(probes: ProbeService, limits: ProbeLimits, me
       const result = await probes.probe(plan.spec, signal);
       record(metrics, [result]);
       // A single refused target is the caller's error (403); in a batch it stays one result among others.
-      if (result.error?.code === 'POLICY') throw new AdapterError('REFUSED_BY_POLICY', 'probe', result.error.message);
+      if (result.error?.code === 'POLICY') {
+        throw new AdapterError('REFUSED_BY_POLICY', 'probe', result.error.message, { rule: result.error.rule });
+      }
       return c.json(result, 200);
     }
 
