@@ -14,6 +14,9 @@ async function main(): Promise<void> {
   const { config } = loaded;
   const logger = createLogger(config.log.level);
   const deps = buildDeps(config, logger);
+  if (config.auth.tokens.length === 0) {
+    logger.warn('no API tokens configured (API_TOKENS): the API is open to anyone who can reach it');
+  }
   deps.readiness.set('http', 'starting');
   const app = createApp(deps);
   await startTrapReceiver(deps);

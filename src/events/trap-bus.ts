@@ -153,6 +153,7 @@ export class EventBus<E extends Sequenced> {
     if (this.subscribers.size >= this.options.maxSubscribers) {
       throw new AdapterError('UNAVAILABLE', 'traps', `Too many trap stream subscribers (limit ${this.options.maxSubscribers}).`, {
         maxSubscribers: this.options.maxSubscribers,
+        retryAfterSeconds: 5,
       });
     }
     const subscription = new Subscription<E>(this, options.filter, this.options.subscriberQueue, options.after, () =>

@@ -61,7 +61,10 @@ export function defaultHook(
 
 export function errorHandler<E extends Env>(onUnexpected: (err: unknown, c: Context<E>) => void) {
   return (err: unknown, c: Context<E>): Response => {
-    if (err instanceof AdapterError) return problemResponse(c, adapterErrorToProblem(err));
+    if (err instanceof AdapterError) {
+      const { retryAfterSeconds, ...body } = adapterErrorToProblem(err);
+      return problemResponse(c, body as Problem, typeof retryAfterSeconds === 'number' ? { 'retry-after': String(retryAfterSeconds) } : {});
+    }
     if (err instanceof HTTPException) return problemResponse(c, httpExceptionProblem(err));
     onUnexpected(err, c);
     return problemResponse(c, problem(500, 'internal', 'Internal server error', 'An unexpected error occurred; see the service log for the request id.'));

@@ -171,7 +171,10 @@ describe('GET /snmp/traps: the stream', () => {
     const first = await SseClient.fromResponse(await app.request('/snmp/traps'));
     const refused = await app.request('/snmp/traps');
     expect(refused.status).toBe(503);
-    expect((await problemOf(refused)).type).toBe('/problems/traps-unavailable');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const body = await problemOf(refused);
+    expect(body.type).toBe('/problems/traps-unavailable');
+    expect(body).not.toHaveProperty('retryAfterSeconds');
     first.close();
     await first.done;
     for (let i = 0; i < 50 && bus.subscriberCount > 0; i++) await sleep(10);
