@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ProcessRegistry } from './processes.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CompiledService {
+  /** The compiled entry point, what the container runs (`node dist/main.js`). */
+  entry: string;
+  remove(): void;
+}
+
+/**
+ * Compiles src/ the way `npm run build` does (tsconfig.build.json), into a temporary directory so the
+ * checkout's dist/ is left alone. node_modules is linked so the compiled code resolves its dependencies.
+ */
+export async function compileService(registry: ProcessRegistry): Promise<CompiledService> {
+  const dir = registry.tempDir('netprobe-bench-build-');
+  const remove = () => registry.removeDir(dir);
+  const outDir = join(dir, 'dist');
+  try {
+    await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], {
+      cwd: ROOT,
+      timeout: 180_000,
+    }).catch((err: { stdout?: string }) => {
+      // Type errors still emit JavaScript; only a missing entry point is fatal.
+      if (!existsSync(join(outDir, 'main.js'))) throw new Error(`tsc emitted no dist/main.js: ${err.stdout ?? err}`);
+    });
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { entry: join(outDir, 'main.js'), remove };
+}

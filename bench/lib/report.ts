@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import type { MachineInfo } from './machine.ts';
+import type { Stat } from './stats.ts';
+import type { Measurement } from './types.ts';
+
+export interface SkippedScenario {
+  scenario: string;
+  reason: string;
+}
+
+export interface BenchReport {
+  machine: MachineInfo;
+  command: string;
+  options: { scenarios: string[]; quick: boolean; repeat: number };
+  durationSeconds: number;
+  results: Measurement[];
+  skipped: SkippedScenario[];
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const abs = Math.abs(value);
+  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function formatStat(value: Stat, unit: string): string {
+  const median = `${formatNumber(value.median)} ${unit}`;
+  if (value.n <= 1 || value.min === value.max) return median;
+  return `${median} (${formatNumber(value.min)}–${formatNumber(value.max)})`;
+}
+
+/** The markdown table: medians with min–max over the repetitions. */
+export function markdownTable(results: readonly Measurement[]): string {
+  const header = ['Scenario', 'Metric', 'netprobe', 'Peer', 'Peer figure', 'Ratio (netprobe ÷ peer)', 'Target', 'Met?'];
+  const rows = results.map((m) => [
+    m.scenario,
+    m.metric,
+    formatStat(m.netprobe, m.unit),
+    m.peer?.name ?? '—',
+    m.peer ? formatStat(m.peer.value, m.unit) : '—',
+    m.ratio === undefined ? '—' : `${formatNumber(m.ratio)}×`,
+    m.target?.text ?? '—',
+    m.target === undefined ? '—' : m.target.met ? 'yes' : '**no**',
+  ]);
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function markdownReport(report: BenchReport): string {
+  const m = report.machine;
+  const lines = [
+    `Benchmark run ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB RAM, Node ${m.node}, Linux ${m.kernel}, load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}`,
+    `Command: \`${report.command}\` (${report.durationSeconds.toFixed(0)} s; medians with min–max over the repetitions)`,
+    '',
+    markdownTable(report.results),
+  ];
+  const notes = new Map<string, string>(); // note text → the scenario it belongs to, once per text
+  for (const r of report.results) if (r.note && !notes.has(r.note)) notes.set(r.note, r.scenario);
+  if (notes.size > 0) lines.push('', 'Notes:', ...[...notes].map(([note, scenario]) => `- ${scenario}: ${note}`));
+  if (report.skipped.length > 0) lines.push('', 'Skipped:', ...report.skipped.map((s) => `- ${s.scenario}: ${s.reason}`));
+  return lines.join('\n');
+}
+
+export function writeJson(path: string, report: BenchReport): void {
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}

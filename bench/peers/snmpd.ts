@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freeUdpPort, waitFor } from '../lib/ports.ts';
+import type { ProcessRegistry } from '../lib/processes.ts';
+
+const run = promisify(execFile);
+
+export const COMMUNITY = 'public';
+/** Where the synthetic table of the large-walk scenario lives (a private enterprise number). */
+export const BIG_TABLE_ROOT = '1.3.6.1.4.1.99999';
+const BIG_TABLE_SCRIPT = fileURLToPath(new URL('./big-table.mjs', import.meta.url));
+
+/** Environment for Net-SNMP tools: no MIB loading, no user config files. */
+export const SNMP_TOOL_ENV = { ...process.env, MIBS: '', MIBDIRS: '/nonexistent', SNMPCONFPATH: '/nonexistent' };
+
+/**
+ * MIB modules left out of the agent: the tables that follow the machine's activity (processes,
+ * connections). Their size, and the agent's time to read them from /proc, would vary from walk to walk.
+ */
+const VOLATILE_MODULES = ['hr_swrun', 'tcpTable', 'udpTable', 'tcpConnectionTable', 'tcpListenerTable', 'udpEndpointTable'];
+
+export interface BenchSnmpd {
+  host: '127.0.0.1';
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface SnmpdOptions {
+  /** Serve a synthetic table of this many rows under BIG_TABLE_ROOT (pass_persist). */
+  bigTableRows?: number;
+}
+
+/** Starts Debian's snmpd on 127.0.0.1 on a free port with a generated config. */
+export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOptions = {}): Promise<BenchSnmpd> {
+  const dir = registry.tempDir('netprobe-bench-snmpd-');
+  mkdirSync(join(dir, 'persist'));
+  const port = await freeUdpPort();
+  const confFile = join(dir, 'snmpd.conf');
+  const logFile = join(dir, 'snmpd.log');
+  const lines = [
+    `agentAddress udp:127.0.0.1:${port}`,
+    'sysName netprobe-bench-agent',
+    'dontLogTCPWrappersConnects yes',
+    `rocommunity ${COMMUNITY} 127.0.0.1`,
+  ];
+  if (options.bigTableRows) {
+    lines.push(`pass_persist .${BIG_TABLE_ROOT} ${process.execPath} ${BIG_TABLE_SCRIPT} .${BIG_TABLE_ROOT} ${options.bigTableRows}`);
+  }
+  writeFileSync(confFile, `${lines.join('\n')}\n`);
+  const child = registry.spawn('/usr/sbin/snmpd', ['-f', '-C', '-c', confFile, '-Lf', logFile, '-I', `-${VOLATILE_MODULES.join(',')}`], {
+    env: { ...SNMP_TOOL_ENV, SNMP_PERSISTENT_DIR: join(dir, 'persist') },
+  });
+  const stop = async () => {
+    await registry.stop(child);
+    registry.removeDir(dir);
+  };
+  try {
+    await waitFor('snmpd', async () => {
+      if (child.exitCode !== null) throw new Error(`snmpd exited with ${child.exitCode}`);
+      await snmpTool('snmpget', ['-v2c', '-c', COMMUNITY, '-t', '0.3', '-r', '0', `udp:127.0.0.1:${port}`, '1.3.6.1.2.1.1.5.0']);
+      return true;
+    });
+  } catch (err) {
+    let log = '';
+    try {
+      log = readFileSync(logFile, 'utf8');
+    } catch {
+      // no log yet
+    }
+    await stop();
+    throw new Error(`${(err as Error).message}\n${log}`);
+  }
+  return { host: '127.0.0.1', port, stop };
+}
+
+export async function snmpTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  const { stdout } = await run(tool, ['-m', '', '-On', ...args], { env: SNMP_TOOL_ENV, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  return stdout;
+}

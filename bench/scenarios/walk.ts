@@ -1,0 +1,88 @@
+import { timeCommand } from '../lib/children.ts';
+import { startNetprobe, type Netprobe } from '../lib/service.ts';
+import { stat } from '../lib/stats.ts';
+import { compare, type Measurement, type Scenario } from '../lib/types.ts';
+import { SNMP_EXPORTER_WALK_MODULE, startSnmpExporter } from '../peers/exporters.ts';
+import { COMMUNITY, SNMP_TOOL_ENV, startSnmpd, type BenchSnmpd } from '../peers/snmpd.ts';
+
+const SCENARIO = '2 Walk';
+const REPETITIONS = 25;
+
+/** The agent's whole tree via /snmp/walk vs `snmpbulkwalk -Cr25` (process start included) vs snmp_exporter. */
+export const walkScenario: Scenario = {
+  name: 'walk',
+  title: 'Walk of the whole agent tree',
+  paths: ['/snmp/walk'],
+  async run({ registry, quick, repeat, log }) {
+    // Quick: the system group only. Full: the whole tree (several thousand varbinds).
+    const root = quick ? '1.3.6.1.2.1.1' : '1.3.6.1';
+    const rounds = quick ? 1 : Math.max(repeat, 5);
+    const snmpd = await startSnmpd(registry);
+    const netprobe = await startNetprobe(registry);
+    const exporter = await startSnmpExporter(registry, root);
+    try {
+      const exporterUrl = `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_WALK_MODULE}`;
+      const bulkwalkArgs = ['-m', '', '-On', '-v2c', '-c', COMMUNITY, `-Cr${REPETITIONS}`, `udp:${snmpd.host}:${snmpd.port}`, root];
+      const times = { json: [] as number[], ndjson: [] as number[], bulkwalk: [] as number[], exporter: [] as number[] };
+      const counts = { json: 0, ndjson: 0, bulkwalk: 0, exporter: 0 };
+      if (!quick) await walkJson(netprobe, snmpd, root); // warm-up: first-call compilation is not what is measured
+      for (let i = 0; i < rounds; i++) {
+        const json = await walkJson(netprobe, snmpd, root);
+        times.json.push(json.ms);
+        counts.json = json.varbinds;
+        const ndjson = await walkNdjson(netprobe, snmpd, root);
+        times.ndjson.push(ndjson.ms);
+        counts.ndjson = ndjson.varbinds;
+        const cli = await timeCommand(registry, '/usr/bin/snmpbulkwalk', bulkwalkArgs, SNMP_TOOL_ENV);
+        times.bulkwalk.push(cli.ms);
+        counts.bulkwalk = cli.stdout.split('\n').filter((l) => l.startsWith('.') && !l.includes('No more variables')).length;
+        const started = performance.now();
+        const res = await fetch(exporterUrl);
+        const body = await res.text();
+        if (!res.ok || !body.includes('snmp_scrape_walk_duration_seconds')) throw new Error(`snmp_exporter walk failed: ${res.status} ${body.slice(0, 300)}`);
+        times.exporter.push(performance.now() - started);
+        counts.exporter = Number(/^snmp_scrape_pdus_returned (\d+)/m.exec(body)?.[1] ?? Number.NaN);
+      }
+      log(`varbinds: netprobe ${counts.json} (ndjson ${counts.ndjson}), snmpbulkwalk ${counts.bulkwalk}, snmp_exporter ${counts.exporter}`);
+      const note = `${counts.json} varbinds (snmpbulkwalk: ${counts.bulkwalk}, snmp_exporter: ${counts.exporter}), ${rounds} walks each, -Cr${REPETITIONS} / maxRepetitions ${REPETITIONS}; netprobe names every varbind from its MIBs, the peers print numeric OIDs`;
+      const json = { scenario: SCENARIO, metric: `walk ${root} (JSON)`, unit: 'ms', netprobe: stat(times.json), note };
+      const ndjson = { scenario: SCENARIO, metric: `walk ${root} (NDJSON)`, unit: 'ms', netprobe: stat(times.ndjson), note };
+      const bulkwalk = { name: `snmpbulkwalk -Cr${REPETITIONS}`, value: stat(times.bulkwalk) };
+      const rows: Measurement[] = [
+        compare(json, bulkwalk, (r) => ({ text: '≤ 1.5× snmpbulkwalk', met: r <= 1.5 })),
+        compare(json, { name: 'snmp_exporter 0.21', value: stat(times.exporter) }, (r) => ({ text: '< 1× (faster)', met: r < 1 })),
+        compare(ndjson, bulkwalk, (r) => ({ text: '≤ 1.5× snmpbulkwalk', met: r <= 1.5 })),
+      ];
+      return rows;
+    } finally {
+      await Promise.all([netprobe.stop(), exporter.stop(), snmpd.stop()]);
+    }
+  },
+};
+
+function walkBody(snmpd: BenchSnmpd, root: string): string {
+  return JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oid: root, maxRepetitions: REPETITIONS, maxVarbinds: 100_000 });
+}
+
+async function walkJson(netprobe: Netprobe, snmpd: BenchSnmpd, root: string): Promise<{ ms: number; varbinds: number }> {
+  const started = performance.now();
+  const res = await fetch(`${netprobe.baseUrl}/snmp/walk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: walkBody(snmpd, root) });
+  const body = (await res.json()) as { varbinds?: unknown[]; truncated?: boolean };
+  const ms = performance.now() - started;
+  if (!res.ok || !Array.isArray(body.varbinds)) throw new Error(`netprobe walk failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return { ms, varbinds: body.varbinds.length };
+}
+
+async function walkNdjson(netprobe: Netprobe, snmpd: BenchSnmpd, root: string): Promise<{ ms: number; varbinds: number }> {
+  const started = performance.now();
+  const res = await fetch(`${netprobe.baseUrl}/snmp/walk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+    body: walkBody(snmpd, root),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  if (!res.ok) throw new Error(`netprobe NDJSON walk failed: ${res.status} ${text.slice(0, 300)}`);
+  const lines = text.split('\n').filter((l) => l.startsWith('{"oid"'));
+  return { ms, varbinds: lines.length };
+}

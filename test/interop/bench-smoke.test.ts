@@ -1,0 +1,42 @@
+// Runs every benchmark scenario once at tiny size (`--quick`), so the harness cannot rot.
+// It asserts only that each scenario produced numbers, never how fast anything was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcessRegistry } from '../../bench/lib/processes.ts';
+import { servedPaths, startNetprobe } from '../../bench/lib/service.ts';
+import { SCENARIOS } from '../../bench/run.ts';
+
+const registry = new ProcessRegistry();
+let paths = new Set<string>();
+
+beforeAll(async () => {
+  const service = await startNetprobe(registry);
+  try {
+    paths = await servedPaths(service.baseUrl);
+  } finally {
+    await service.stop();
+  }
+});
+
+afterAll(async () => {
+  await registry.stopAll();
+});
+
+describe('npm run bench -- --quick', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: produces a figure for netprobe and for each peer`, async (context) => {
+      const missing = scenario.paths.filter((path) => !paths.has(path));
+      if (missing.length > 0) context.skip(`the service does not serve ${missing.join(', ')} yet`);
+      try {
+        const rows = await scenario.run({ registry, quick: true, repeat: 1, log: () => undefined });
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          expect(row.scenario).toBeTruthy();
+          expect(Number.isFinite(row.netprobe.median), `${row.metric}: netprobe`).toBe(true);
+          if (row.peer) expect(Number.isFinite(row.peer.value.median), `${row.metric}: ${row.peer.name}`).toBe(true);
+        }
+      } finally {
+        await registry.stopAll();
+      }
+    }, 60_000);
+  }
+});
