@@ -1,14 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Config } from './config.ts';
 import type { DhcpClient } from './dhcp/client.ts';
 import { authMiddleware, TokenAuthenticator } from './http/auth.ts';
+import { bodyLimitGuard } from './http/body-limit.ts';
 import type { Metrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
 import { RateLimiter, rateLimitMiddleware } from './http/rate-limit.ts';
 import { defaultHook, errorHandler, methodNotAllowedProblem, notFoundProblem } from './http/errors.ts';
-import { problem, problemResponse } from './http/problem.ts';
+import { problemResponse } from './http/problem.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
 import type { TargetResolver } from './net/resolve.ts';
@@ -61,16 +61,7 @@ export function createApp(deps: AppDeps): App {
       'request',
     );
   });
-  app.use(
-    bodyLimit({
-      maxSize: config.http.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          problem(413, 'payload-too-large', 'The request body is too large', `The limit is ${config.http.bodyLimitBytes} bytes.`),
-        ),
-    }),
-  );
+  app.use(bodyLimitGuard(config.http.bodyLimitBytes));
 
   const authenticator = new TokenAuthenticator(config.auth.tokens);
   app.use(authMiddleware(authenticator, config.auth.openPaths));

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 
 /**
  * Target policy (SSRF guard). Every address a request would send packets to is normalized and checked
@@ -22,6 +22,8 @@ export interface PolicyRule {
 export interface NormalizedAddress {
   address: string;
   family: 4 | 6;
+  /** The address as 16-bit words (2 for IPv4, 8 for IPv6), for prefix matching. */
+  words: number[];
 }
 
 export type PolicyDecision = { allowed: true } | { allowed: false; rule: string; reason: string };
@@ -88,15 +90,22 @@ export function parseRule(text: string, origin: PolicyRule['origin']): PolicyRul
     throw new Error(`"${text}": prefix length must be 0..${maxPrefix}`);
   }
   const ports = portPart === undefined ? undefined : parsePorts(portPart, text);
-  const list = new BlockList();
-  list.addSubnet(network.address, prefix, network.family === 4 ? 'ipv4' : 'ipv6');
   const family = network.family;
   return {
     text: text.trim(),
     origin,
     ports,
-    matches: (candidate) => candidate.family === family && list.check(candidate.address, family === 4 ? 'ipv4' : 'ipv6'),
+    matches: (candidate) => candidate.family === family && prefixMatches(network.words, candidate.words, prefix),
   };
+}
+
+function prefixMatches(network: number[], candidate: number[], prefix: number): boolean {
+  let bits = prefix;
+  for (let i = 0; bits > 0; i++, bits -= 16) {
+    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+    if ((network[i] & mask) !== (candidate[i] & mask)) return false;
+  }
+  return true;
 }
 
 function parsePorts(text: string, rule: string): PortRange[] {
@@ -120,9 +129,16 @@ export function normalizeAddress(input: string): NormalizedAddress | undefined {
   const zone = text.indexOf('%');
   if (zone > 0 && text.includes(':')) text = text.slice(0, zone);
 
-  if (isIP(text) === 6) return fromIPv6(text);
+  const literal = isIP(text);
+  if (literal === 6) return fromIPv6(text);
+  if (literal === 4) return ipv4(text);
   const v4 = parseLooseIPv4(text);
-  return v4 === undefined ? undefined : { address: v4, family: 4 };
+  return v4 === undefined ? undefined : ipv4(v4);
+}
+
+function ipv4(dotted: string): NormalizedAddress {
+  const [a, b, c, d] = dotted.split('.').map(Number);
+  return { address: dotted, family: 4, words: [(a << 8) | b, (c << 8) | d] };
 }
 
 function fromIPv6(text: string): NormalizedAddress {
@@ -131,10 +147,9 @@ function fromIPv6(text: string): NormalizedAddress {
   const mapped = prefixZero && words[5] === 0xffff;
   const compatible = prefixZero && words[5] === 0 && (words[6] !== 0 || words[7] > 1);
   if (mapped || compatible) {
-    const v4 = [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.');
-    return { address: v4, family: 4 };
+    return ipv4([words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.'));
   }
-  return { address: words.map((w) => w.toString(16)).join(':'), family: 6 };
+  return { address: words.map((w) => w.toString(16)).join(':'), family: 6, words };
 }
 
 function expandIPv6(text: string): number[] {

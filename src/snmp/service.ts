@@ -110,7 +110,21 @@ export class SnmpService {
    * Ends at the end of the subtree, on endOfMibView, on a non-increasing OID (reported, never looped) and at
    * maxVarbinds. Breaking out of the iteration (or aborting the signal) stops it and gives the session back.
    */
-  async *walk(request: SnmpWalkRequest, { signal }: OperationOptions = {}): AsyncGenerator<VarbindJson, WalkSummary> {
+  async *walk(request: SnmpWalkRequest, options: OperationOptions = {}): AsyncGenerator<VarbindJson, WalkSummary> {
+    const batches = this.walkBatches(request, options);
+    try {
+      for (;;) {
+        const step = await batches.next();
+        if (step.done) return step.value;
+        yield* step.value;
+      }
+    } finally {
+      await batches.return(undefined as never);
+    }
+  }
+
+  /** The same walk, one array per agent reply: callers that write or copy varbinds do it once per reply. */
+  async *walkBatches(request: SnmpWalkRequest, { signal }: OperationOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
     const started = performance.now();
     const root = this.mib.toNumeric(request.oid);
     const limit = Math.min(request.maxVarbinds, this.options.maxVarbinds);
@@ -132,22 +146,31 @@ export class SnmpService {
       for (;;) {
         const batch = await this.nextBatch(session, spec.target.version, previous, repetitions, signal, (used) => (repetitions = used));
         if (batch === 'endOfMibView') return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
-        for (let i = 0; i < batch.length; i++) {
+        const out: VarbindJson[] = [];
+        let stop: WalkSummary | 'rootInstance' | undefined;
+        for (let i = 0; i < batch.length && stop === undefined; i++) {
           const vb = batch[i];
-          if (vb.type === TYPE_TAGS.EndOfMibView) return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
-          if (!inSubtree(root, vb.oid)) return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfSubtree'));
-          if (compareOids(vb.oid, previous) <= 0) {
-            return summary('nonIncreasingOid', { nonIncreasingOid: { previous, received: vb.oid } });
+          if (vb.type === TYPE_TAGS.EndOfMibView) stop = 'rootInstance';
+          else if (!inSubtree(root, vb.oid)) stop = 'rootInstance';
+          else if (compareOids(vb.oid, previous) <= 0) stop = summary('nonIncreasingOid', { nonIncreasingOid: { previous, received: vb.oid } });
+          else {
+            out.push(varbindToJson(vb, this.mib));
+            previous = vb.oid;
+            count++;
+            if (count >= limit) {
+              const next = batch[i + 1];
+              const moreLikely = next === undefined || (inSubtree(root, next.oid) && next.type !== TYPE_TAGS.EndOfMibView);
+              stop = moreLikely ? summary('maxVarbinds') : summary(next.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree');
+            }
           }
-          yield varbindToJson(vb, this.mib);
-          previous = vb.oid;
-          count++;
-          if (count >= limit) {
-            const next = batch[i + 1];
-            const moreLikely = next === undefined || (inSubtree(root, next.oid) && next.type !== TYPE_TAGS.EndOfMibView);
-            return moreLikely ? summary('maxVarbinds') : summary(next.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree');
+          if (stop === 'rootInstance') {
+            const reason = vb.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree';
+            if (out.length > 0) yield out;
+            return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary(reason));
           }
         }
+        if (out.length > 0) yield out;
+        if (stop !== undefined) return stop as WalkSummary;
         if (batch.length === 0) throw new AdapterError('PROTOCOL', 'snmp', 'the agent answered a walk request with no varbinds');
       }
     } catch (err) {
@@ -165,10 +188,10 @@ export class SnmpService {
     count: number,
     signal: AbortSignal | undefined,
     summary: WalkSummary,
-  ): AsyncGenerator<VarbindJson, WalkSummary> {
+  ): AsyncGenerator<VarbindJson[], WalkSummary> {
     if (count > 0) return summary;
     const [vb] = await session.get([root], signal).catch(() => [] as RawVarbind[]);
-    if (vb && !isException(vb.type)) yield varbindToJson(vb, this.mib);
+    if (vb && !isException(vb.type)) yield [varbindToJson(vb, this.mib)];
     return summary;
   }
 
@@ -293,15 +316,31 @@ export function inSubtree(root: string, oid: string): boolean {
   return oid.startsWith(`${root}.`);
 }
 
-/** Lexicographic comparison of numeric OIDs, arc by arc. */
+/** Lexicographic comparison of numeric OIDs, arc by arc (scanned in place: walks call it once per varbind). */
 export function compareOids(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d !== 0) return d < 0 ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const arcEndA = endOfArc(a, i);
+    const arcEndB = endOfArc(b, j);
+    // Arcs have no leading zeros, so a longer arc is a larger number; equal lengths compare as text.
+    const lengthDiff = arcEndA - i - (arcEndB - j);
+    if (lengthDiff !== 0) return lengthDiff < 0 ? -1 : 1;
+    for (let k = 0; k < arcEndA - i; k++) {
+      const d = a.charCodeAt(i + k) - b.charCodeAt(j + k);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    i = arcEndA + 1;
+    j = arcEndB + 1;
   }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+  const restA = i < a.length;
+  const restB = j < b.length;
+  return restA === restB ? 0 : restA ? 1 : -1;
+}
+
+function endOfArc(oid: string, from: number): number {
+  const dot = oid.indexOf('.', from);
+  return dot < 0 ? oid.length : dot;
 }
 
 function elapsed(started: number): number {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
 import type { SnmpTarget } from '../schemas/snmp.ts';
@@ -267,7 +267,7 @@ function poolKey(spec: SessionTarget): string {
   const material = [address, family, target.port, target.version, target.timeoutMs, target.retries, backwardsGetNexts];
   if (target.version === '3') material.push(target.context, JSON.stringify(target.user ?? null));
   else material.push(target.community);
-  return createHash('sha256').update(JSON.stringify(material)).digest('base64url');
+  return hash('sha256', JSON.stringify(material), 'base64url');
 }
 
 function createLibrarySession(spec: SessionTarget): LibrarySession {

@@ -131,6 +131,7 @@ function toBytes(value: unknown): Buffer | undefined {
 
 /** The text when the bytes are valid UTF-8 without control characters (tab, CR and LF allowed). */
 export function printableText(bytes: Uint8Array): string | undefined {
+  if (isPrintableAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   let text: string;
   try {
     text = strictUtf8.decode(bytes);
@@ -139,6 +140,15 @@ export function printableText(bytes: Uint8Array): string | undefined {
   }
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text) ? undefined : text;
+}
+
+/** The common case, checked without decoding: printable ASCII plus tab, CR and LF. */
+function isPrintableAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b > 0x7e) return false;
+  }
+  return true;
 }
 
 /** Counter64 arrives as the BER integer's bytes: read them unsigned, big-endian, as a BigInt. */

@@ -18,7 +18,7 @@ describe('normalizeAddress', () => {
     ['::1', '0:0:0:0:0:0:0:1', 6],
     ['2001:DB8::1', '2001:db8:0:0:0:0:0:1', 6],
   ])('%s → %s', (input, address, family) => {
-    expect(normalizeAddress(input)).toEqual({ address, family });
+    expect(normalizeAddress(input)).toMatchObject({ address, family });
   });
 
   it.each(['example.com', '256.1.1.1', '1.2.3.4.5', '08.1.1.1', '', '1..2', '0x1g'])('%s is not an address', (input) => {
@@ -60,6 +60,19 @@ describe('TargetPolicy', () => {
     expect(p.check('192.0.2.1', 161)).toMatchObject({ allowed: false, rule: 'TARGET_ALLOW' });
     expect(p.check('2001:db8::5', 161).allowed).toBe(true);
     expect(p.check('2001:db8::5', 80).allowed).toBe(false);
+  });
+
+  it('matches prefixes that do not fall on word boundaries', () => {
+    const p = new TargetPolicy({ denyLinkLocal: false, deny: ['172.16.0.0/12', 'fe80::/10', '192.0.2.128/25', '0.0.0.0/0@9'] });
+    expect(p.check('172.31.255.255', 80).allowed).toBe(false);
+    expect(p.check('172.32.0.0', 80).allowed).toBe(true);
+    expect(p.check('172.15.255.255', 80).allowed).toBe(true);
+    expect(p.check('febf::1', 80).allowed).toBe(false);
+    expect(p.check('fec0::1', 80).allowed).toBe(true);
+    expect(p.check('192.0.2.129', 80).allowed).toBe(false);
+    expect(p.check('192.0.2.127', 80).allowed).toBe(true);
+    expect(p.check('198.51.100.7', 9).allowed).toBe(false);
+    expect(p.check('198.51.100.7', 10).allowed).toBe(true);
   });
 
   it('rejects malformed rules with a message naming them', () => {

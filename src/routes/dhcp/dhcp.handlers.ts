@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { DhcpClient } from '../../dhcp/client.ts';
 import { AdapterError } from '../../errors.ts';
 import type { Metrics } from '../../http/metrics.ts';
+import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv } from '../../http/types.ts';
 import type { discover } from './dhcp.routes.ts';
 
@@ -10,7 +11,7 @@ export function discoverHandler(dhcp: DhcpClient, metrics?: Metrics): RouteHandl
     const request = c.req.valid('json');
     const mode = request.mode ?? 'broadcast';
     try {
-      const result = await dhcp.discover(request, c.req.raw.signal);
+      const result = await dhcp.discover(request, clientSignal(c));
       metrics?.dhcpProbes.inc({ mode, outcome: result.offers.length > 0 ? 'offers' : 'no_offer' });
       const unexpected = new Set(result.unexpectedServers);
       for (const offer of result.offers) metrics?.dhcpOffers.inc({ expected: String(!unexpected.has(offer.serverId ?? '')) });

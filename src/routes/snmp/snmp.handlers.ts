@@ -4,6 +4,7 @@ import { stream } from 'hono/streaming';
 import { AdapterError } from '../../errors.ts';
 import { adapterErrorToProblem } from '../../http/errors.ts';
 import { problem } from '../../http/problem.ts';
+import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv } from '../../http/types.ts';
 import type { SnmpWalkRequest } from '../../schemas/snmp.ts';
 import type { SnmpService, WalkSummary } from '../../snmp/service.ts';
@@ -13,19 +14,19 @@ import type { SnmpBulkRoute, SnmpGetNextRoute, SnmpGetRoute, SnmpSetRoute, SnmpW
 const NDJSON = 'application/x-ndjson';
 
 export function snmpGetHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpGetRoute, AppEnv> {
-  return async (c) => c.json(await counted(record, 'get', () => snmp.get(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
+  return async (c) => c.json(await counted(record, 'get', () => snmp.get(c.req.valid('json'), { signal: clientSignal(c) })), 200);
 }
 
 export function snmpGetNextHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpGetNextRoute, AppEnv> {
-  return async (c) => c.json(await counted(record, 'getnext', () => snmp.getNext(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
+  return async (c) => c.json(await counted(record, 'getnext', () => snmp.getNext(c.req.valid('json'), { signal: clientSignal(c) })), 200);
 }
 
 export function snmpBulkHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpBulkRoute, AppEnv> {
-  return async (c) => c.json(await counted(record, 'bulk', () => snmp.bulk(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
+  return async (c) => c.json(await counted(record, 'bulk', () => snmp.bulk(c.req.valid('json'), { signal: clientSignal(c) })), 200);
 }
 
 export function snmpSetHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpSetRoute, AppEnv> {
-  return async (c) => c.json(await counted(record, 'set', () => snmp.set(c.req.valid('json'), { signal: c.req.raw.signal })), 200);
+  return async (c) => c.json(await counted(record, 'set', () => snmp.set(c.req.valid('json'), { signal: clientSignal(c) })), 200);
 }
 
 export function snmpWalkHandler(snmp: SnmpService, record: RecordOutcome = noRecord): RouteHandler<SnmpWalkRoute, AppEnv> {
@@ -34,11 +35,11 @@ export function snmpWalkHandler(snmp: SnmpService, record: RecordOutcome = noRec
     if (wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, request, record) as never;
 
     return counted(record, 'walk', async () => {
-      const walk = snmp.walk(request, { signal: c.req.raw.signal });
+      const walk = snmp.walkBatches(request, { signal: clientSignal(c) });
       const varbinds: VarbindJson[] = [];
       let step = await walk.next();
       while (!step.done) {
-        varbinds.push(step.value);
+        for (const vb of step.value) varbinds.push(vb);
         step = await walk.next();
       }
       const { elapsedMs, ...summary } = step.value;
@@ -73,15 +74,15 @@ async function counted<T>(record: RecordOutcome, operation: string, run: () => P
  */
 async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWalkRequest, record: RecordOutcome): Promise<Response> {
   const cancel = new AbortController();
-  const clientSignal = c.req.raw.signal;
+  const clientGone = clientSignal(c);
   const onClientGone = () => cancel.abort();
-  clientSignal.addEventListener('abort', onClientGone, { once: true });
-  const walk = snmp.walk(request, { signal: cancel.signal });
-  let first: IteratorResult<VarbindJson, WalkSummary>;
+  clientGone.addEventListener('abort', onClientGone, { once: true });
+  const walk = snmp.walkBatches(request, { signal: cancel.signal });
+  let first: IteratorResult<VarbindJson[], WalkSummary>;
   try {
     first = await walk.next();
   } catch (err) {
-    clientSignal.removeEventListener('abort', onClientGone);
+    clientGone.removeEventListener('abort', onClientGone);
     record('walk', outcomeOf(err));
     throw err;
   }
@@ -94,7 +95,8 @@ async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWa
     try {
       let step = first;
       while (!step.done) {
-        await out.write(`${JSON.stringify(step.value)}\n`);
+        // One write per agent reply, not per varbind: each write is a trip through the web stream.
+        await out.write(step.value.map((vb) => `${JSON.stringify(vb)}\n`).join(''));
         if (cancel.signal.aborted) return;
         step = await walk.next();
       }
@@ -107,7 +109,7 @@ async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWa
       const body = err instanceof AdapterError ? adapterErrorToProblem(err) : problem(500, 'internal', 'Internal server error');
       await out.write(`${JSON.stringify({ error: body })}\n`);
     } finally {
-      clientSignal.removeEventListener('abort', onClientGone);
+      clientGone.removeEventListener('abort', onClientGone);
       await walk.return(undefined as never).catch(() => {});
     }
   });

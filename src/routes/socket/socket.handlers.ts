@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { AdapterError } from '../../errors.ts';
 import type { Metrics } from '../../http/metrics.ts';
+import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv } from '../../http/types.ts';
 import type { ProbeResult, ProbeService } from '../../probe/index.ts';
 import { planProbes, type ProbeLimits } from '../../schemas/probe.ts';
@@ -12,7 +13,7 @@ export function socketProbeHandler(probes: ProbeService, limits: ProbeLimits, me
     // The schema ran the same planning, so this cannot fail; keep the type checker and a future edit honest.
     if (!planned.ok) throw new Error('probe request passed validation but could not be planned');
     // Aborted when the HTTP client disconnects: in-flight probes stop and release their sockets.
-    const signal = c.req.raw.signal;
+    const signal = clientSignal(c);
     const { plan } = planned;
     if (plan.kind === 'single') {
       const result = await probes.probe(plan.spec, signal);

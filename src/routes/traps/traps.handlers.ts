@@ -61,6 +61,9 @@ async function pump(stream: SSEStreamingApi, subscription: Subscription<TrapEven
     const waited = await subscription.wait(heartbeatMs);
     if (waited === 'timeout') await stream.write(': heartbeat\n\n');
     if (waited === 'closed') break;
+    // Let the rest of this event-loop turn's datagrams be queued too, so that under load they go out in
+    // one write (and one wake-up) rather than one per event and subscriber.
+    if (waited === 'ready') await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (!stream.aborted) await stream.write(': server shutting down\n\n');
 }
