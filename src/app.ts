@@ -77,10 +77,10 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
-  app.route('/', dhcpRoutes(deps));
-  app.route('/', socketRoutes(deps));
   app.route('/', snmpRoutes(deps));
   app.route('/', trapsRoutes(deps));
+  app.route('/', dhcpRoutes(deps));
+  app.route('/', socketRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', metricsRoutes(deps.metrics));
 
