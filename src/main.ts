@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   }
   deps.readiness.set('http', 'starting');
   const app = createApp(deps);
+  loadMibs(deps);
   await startTrapReceiver(deps);
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -59,6 +60,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Parses the MIBs now rather than on the first request or trap, and says which files could not be loaded. */
+function loadMibs({ snmp, logger, config }: AppDeps): void {
+  const started = performance.now();
+  const mib = snmp.mib;
+  const loadMs = Math.round(performance.now() - started);
+  if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
+  logger.info({ loadMs, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+}
+
 /** A trap port that cannot be bound leaves the rest of the service running, with 'traps' down in /readyz. */
 async function startTrapReceiver({ config, traps, readiness, logger, resolver }: AppDeps): Promise<void> {
   if (!config.traps.enabled) {
@@ -67,7 +77,6 @@ async function startTrapReceiver({ config, traps, readiness, logger, resolver }:
   }
   readiness.set('traps', 'starting');
   try {
-    traps.mib(); // load the MIBs now rather than on the first trap
     const bound = await traps.receiver.start();
     if (bound.port !== config.traps.port) resolver.policy.denyOwnPorts([bound.port]);
     readiness.set('traps', 'up');
