@@ -48,11 +48,11 @@ export function createApp(deps: AppDeps): App {
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(async (c, next) => {
     const started = performance.now();
-    const log = logger.child({ reqId: c.get('requestId') });
-    c.set('logger', log);
+    c.set('logger', logger);
     await next();
-    log.info(
+    logger.info(
       {
+        reqId: c.get('requestId'),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): App {
   });
   app.onError(
     errorHandler<AppEnv>((err, c) => {
-      (c.get('logger') ?? logger).error({ err }, 'unhandled error');
+      logger.error({ err, reqId: c.get('requestId') }, 'unhandled error');
     }),
   );
 

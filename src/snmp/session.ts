@@ -123,7 +123,7 @@ export class SnmpSession {
   }
 
   private request<T>(oids: string[], signal: AbortSignal | undefined, send: (cb: Callback<T>) => void): Promise<T> {
-    const ctx = { ...this.spec.target, host: this.spec.address, oids, signal };
+    const ctx = () => ({ ...this.spec.target, host: this.spec.address, oids, signal });
     const cancelled = () => new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client');
     if (signal?.aborted) return Promise.reject(cancelled());
     if (!this.open) return Promise.reject(new AdapterError('UNAVAILABLE', 'snmp', 'the SNMP session was closed'));
@@ -138,9 +138,9 @@ export class SnmpSession {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        send((err, result) => settle(() => (err ? reject(mapSnmpError(err, ctx)) : resolve(result as T))));
+        send((err, result) => settle(() => (err ? reject(mapSnmpError(err, ctx())) : resolve(result as T))));
       } catch (err) {
-        settle(() => reject(mapSnmpError(err, ctx)));
+        settle(() => reject(mapSnmpError(err, ctx())));
       }
     });
   }

@@ -105,7 +105,7 @@ async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: SnmpWa
     } catch (err) {
       record('walk', cancel.signal.aborted ? 'cancelled' : outcomeOf(err));
       if (cancel.signal.aborted) return;
-      if (!(err instanceof AdapterError)) c.get('logger')?.error({ err }, 'walk failed mid-stream');
+      if (!(err instanceof AdapterError)) c.get('logger')?.error({ err, reqId: c.get('requestId') }, 'walk failed mid-stream');
       const body = err instanceof AdapterError ? adapterErrorToProblem(err) : problem(500, 'internal', 'Internal server error');
       await out.write(`${JSON.stringify({ error: body })}\n`);
     } finally {
