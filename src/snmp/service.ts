@@ -139,22 +139,31 @@ export class SnmpService {
       elapsedMs: elapsed(started),
     });
 
+    // One request is always in flight ahead of the caller: the next GETBULK goes out as soon as a reply's
+    // last OID is known, so naming and serializing a reply overlaps the agent's work on the next one.
     try {
       let previous = root;
       let count = 0;
       let repetitions = request.maxRepetitions;
+      const fetchAfter = (oid: string) => {
+        const next = this.nextBatch(session, spec.target.version, oid, repetitions, signal, (used) => (repetitions = used));
+        next.catch(() => {}); // awaited below, unless the caller stops first
+        return next;
+      };
+      let inFlight = fetchAfter(previous);
       for (;;) {
-        const batch = await this.nextBatch(session, spec.target.version, previous, repetitions, signal, (used) => (repetitions = used));
+        const batch = await inFlight;
         if (batch === 'endOfMibView') return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
-        const out: VarbindJson[] = [];
-        let stop: WalkSummary | 'rootInstance' | undefined;
-        for (let i = 0; i < batch.length && stop === undefined; i++) {
+        const accepted: RawVarbind[] = [];
+        let stop: WalkSummary | undefined;
+        let rootInstance: 'endOfMibView' | 'endOfSubtree' | undefined;
+        for (let i = 0; i < batch.length && stop === undefined && rootInstance === undefined; i++) {
           const vb = batch[i];
-          if (vb.type === TYPE_TAGS.EndOfMibView) stop = 'rootInstance';
-          else if (!inSubtree(root, vb.oid)) stop = 'rootInstance';
+          if (vb.type === TYPE_TAGS.EndOfMibView) rootInstance = 'endOfMibView';
+          else if (!inSubtree(root, vb.oid)) rootInstance = 'endOfSubtree';
           else if (compareOids(vb.oid, previous) <= 0) stop = summary('nonIncreasingOid', { nonIncreasingOid: { previous, received: vb.oid } });
           else {
-            out.push(varbindToJson(vb, this.mib));
+            accepted.push(vb);
             previous = vb.oid;
             count++;
             if (count >= limit) {
@@ -163,15 +172,12 @@ export class SnmpService {
               stop = moreLikely ? summary('maxVarbinds') : summary(next.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree');
             }
           }
-          if (stop === 'rootInstance') {
-            const reason = vb.type === TYPE_TAGS.EndOfMibView ? 'endOfMibView' : 'endOfSubtree';
-            if (out.length > 0) yield out;
-            return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary(reason));
-          }
         }
-        if (out.length > 0) yield out;
-        if (stop !== undefined) return stop as WalkSummary;
         if (batch.length === 0) throw new AdapterError('PROTOCOL', 'snmp', 'the agent answered a walk request with no varbinds');
+        if (stop === undefined && rootInstance === undefined) inFlight = fetchAfter(previous);
+        if (accepted.length > 0) yield accepted.map((vb) => varbindToJson(vb, this.mib));
+        if (rootInstance !== undefined) return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary(rootInstance));
+        if (stop !== undefined) return stop;
       }
     } catch (err) {
       healthy = isSessionHealthyAfter(err);
