@@ -69,57 +69,58 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function varbindToJson(vb: { oid: string; type: number; value: unknown }, mib: MibResolver): VarbindJson {
   const oid = String(vb.oid);
-  const name = mib.nameOf(oid);
-  const base = name === undefined ? { oid } : { oid, name };
   const { type, value } = vb;
-
   const exception = EXCEPTION_TYPES[type];
-  if (exception) return { ...base, type: exception, value: null };
+  if (exception) return withName(oid, mib, exception, null);
   const numeric = NUMERIC_TYPES[type];
-  if (numeric) return { ...base, type: numeric, value: toSafeInteger(value) };
+  if (numeric) return withName(oid, mib, numeric, toSafeInteger(value));
 
   switch (type) {
     case TYPE_TAGS.Boolean:
-      return { ...base, type: 'Boolean', value: typeof value === 'boolean' ? value : null };
-    case TYPE_TAGS.OctetString:
-      return { ...base, type: 'OctetString', ...octetStringValue(value) };
+      return withName(oid, mib, 'Boolean', typeof value === 'boolean' ? value : null);
+    case TYPE_TAGS.OctetString: {
+      const bytes = toBytes(value);
+      if (bytes === undefined) return withName(oid, mib, 'OctetString', null);
+      const text = printableText(bytes);
+      return text === undefined ? withName(oid, mib, 'OctetString', bytes.toString('hex'), 'hex') : withName(oid, mib, 'OctetString', text);
+    }
     case TYPE_TAGS.BitString:
-      return { ...base, type: 'OctetString', ...hexValue(value) };
+      return hexVarbind(oid, mib, 'OctetString', value);
     case TYPE_TAGS.Null:
-      return { ...base, type: 'Null', value: null };
-    case TYPE_TAGS.ObjectIdentifier:
-      return { ...base, type: 'ObjectIdentifier', ...objectIdentifierValue(value, mib) };
+      return withName(oid, mib, 'Null', null);
+    case TYPE_TAGS.ObjectIdentifier: {
+      if (typeof value !== 'string') return withName(oid, mib, 'ObjectIdentifier', null);
+      const json = withName(oid, mib, 'ObjectIdentifier', value);
+      const valueName = mib.nameOf(value);
+      if (valueName !== undefined) json.valueName = valueName;
+      return json;
+    }
     case TYPE_TAGS.IpAddress:
-      return { ...base, type: 'IpAddress', value: typeof value === 'string' ? value : null };
+      return withName(oid, mib, 'IpAddress', typeof value === 'string' ? value : null);
     case TYPE_TAGS.Opaque:
-      return { ...base, type: 'Opaque', ...hexValue(value) };
+      return hexVarbind(oid, mib, 'Opaque', value);
     case TYPE_TAGS.Counter64:
-      return { ...base, type: 'Counter64', value: counter64ToDecimal(value) };
+      return withName(oid, mib, 'Counter64', counter64ToDecimal(value));
     default:
-      return { ...base, type: 'Opaque', ...hexValue(value) };
+      return hexVarbind(oid, mib, 'Opaque', value);
   }
+}
+
+/** Builds the object in one shape (oid, name?, type, value, encoding?): varbinds are made by the thousand. */
+function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: VarbindJson['value'], encoding?: 'hex'): VarbindJson {
+  const name = mib.nameOf(oid);
+  const json: VarbindJson = name === undefined ? { oid, type, value } : { oid, name, type, value };
+  if (encoding !== undefined) json.encoding = encoding;
+  return json;
+}
+
+function hexVarbind(oid: string, mib: MibResolver, type: VarbindTypeName, value: unknown): VarbindJson {
+  const bytes = toBytes(value);
+  return bytes === undefined ? withName(oid, mib, type, null) : withName(oid, mib, type, bytes.toString('hex'), 'hex');
 }
 
 function toSafeInteger(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
-}
-
-function octetStringValue(value: unknown): Pick<VarbindJson, 'value' | 'encoding'> {
-  const bytes = toBytes(value);
-  if (bytes === undefined) return { value: null };
-  const text = printableText(bytes);
-  return text === undefined ? { value: bytes.toString('hex'), encoding: 'hex' } : { value: text };
-}
-
-function hexValue(value: unknown): Pick<VarbindJson, 'value' | 'encoding'> {
-  const bytes = toBytes(value);
-  return bytes === undefined ? { value: null } : { value: bytes.toString('hex'), encoding: 'hex' };
-}
-
-function objectIdentifierValue(value: unknown, mib: MibResolver): Pick<VarbindJson, 'value' | 'valueName'> {
-  if (typeof value !== 'string') return { value: null };
-  const valueName = mib.nameOf(value);
-  return valueName === undefined ? { value } : { value, valueName };
 }
 
 function toBytes(value: unknown): Buffer | undefined {
