@@ -4,6 +4,7 @@ import { AdapterError } from '../errors.ts';
 import type { SnmpTarget } from '../schemas/snmp.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { mapSnmpError } from './errors.ts';
+import { toLibraryUser } from './usm.ts';
 
 /** A varbind as net-snmp hands it over. */
 export interface RawVarbind {
@@ -28,10 +29,6 @@ interface LibrarySession {
   close(): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
-
-const SECURITY_LEVELS = { noAuthNoPriv: 1, authNoPriv: 2, authPriv: 3 } as const;
-const AUTH_PROTOCOLS = { md5: 2, sha: 3, sha224: 4, sha256: 5, sha384: 6, sha512: 7 } as const;
-const PRIV_PROTOCOLS = { des: 2, aes: 4, aes256b: 6, aes256r: 8 } as const;
 
 export interface SessionTarget {
   target: SnmpTarget;
@@ -290,11 +287,5 @@ function createLibrarySession(spec: SessionTarget): LibrarySession {
   if (user.level === 'authPriv' && user.privProtocol === 'des' && ensureDesSupport() === 'unavailable') {
     throw new AdapterError('UNAVAILABLE', 'snmp', `DES privacy is not available in this runtime (${desFailureReason()}); run node with --openssl-legacy-provider`);
   }
-  const v3User = {
-    name: user.name,
-    level: SECURITY_LEVELS[user.level],
-    ...(user.level !== 'noAuthNoPriv' && user.authProtocol ? { authProtocol: AUTH_PROTOCOLS[user.authProtocol], authKey: user.authKey } : {}),
-    ...(user.level === 'authPriv' && user.privProtocol ? { privProtocol: PRIV_PROTOCOLS[user.privProtocol], privKey: user.privKey } : {}),
-  };
-  return snmp.createV3Session(spec.address, v3User as never, { ...common, context: target.context } as never) as unknown as LibrarySession;
+  return snmp.createV3Session(spec.address, toLibraryUser(user) as never, { ...common, context: target.context } as never) as unknown as LibrarySession;
 }

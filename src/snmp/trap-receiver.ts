@@ -1,13 +1,14 @@
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
-import type { Config, SnmpUserConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import type { EventBus } from '../events/trap-bus.ts';
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import type { MibResolver } from './mib.ts';
 import { notificationToEvent, type LibraryNotification } from './trap-decode.ts';
+import { toLibraryUser } from './usm.ts';
 
 export type TrapsConfig = Config['traps'];
 
@@ -231,15 +232,6 @@ function classifyLibraryError(error: Error & { code?: number }): DropReason {
   }
   if (error.name === 'RequestInvalidError') return 'unsupportedPdu';
   return 'malformed';
-}
-
-function toLibraryUser(user: SnmpUserConfig): object {
-  return {
-    name: user.name,
-    level: snmp.SecurityLevel[user.level],
-    ...(user.level !== 'noAuthNoPriv' && user.authProtocol ? { authProtocol: snmp.AuthProtocols[user.authProtocol], authKey: user.authKey } : {}),
-    ...(user.level === 'authPriv' && user.privProtocol ? { privProtocol: snmp.PrivProtocols[user.privProtocol], privKey: user.privKey } : {}),
-  };
 }
 
 async function bindSocket(host: string, port: number, logger: Logger): Promise<dgram.Socket> {
