@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { Config } from './config.ts';
 import type { DhcpClient } from './dhcp/client.ts';
-import { authMiddleware, TokenAuthenticator } from './http/auth.ts';
+import { authMiddleware, openPathMatcher, TokenAuthenticator } from './http/auth.ts';
 import { bodyLimitGuard } from './http/body-limit.ts';
 import type { Metrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
@@ -64,11 +64,10 @@ export function createApp(deps: AppDeps): App {
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
 
   const authenticator = new TokenAuthenticator(config.auth.tokens);
-  app.use(authMiddleware(authenticator, config.auth.openPaths));
+  const isOpen = openPathMatcher(config.auth.openPaths);
+  app.use(authMiddleware(authenticator, isOpen));
   if (config.limits.ratePerSecond > 0) {
-    const limiter = new RateLimiter(config.limits.ratePerSecond, config.limits.rateBurst);
-    const open = new Set(config.auth.openPaths);
-    app.use(rateLimitMiddleware(limiter, (path) => open.has(path) || /^\/(docs|openapi\.json)/.test(path)));
+    app.use(rateLimitMiddleware(new RateLimiter(config.limits.ratePerSecond, config.limits.rateBurst), isOpen));
   }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

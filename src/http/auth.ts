@@ -14,6 +14,12 @@ const SCOPE_RULES: { pattern: RegExp; scope: Scope }[] = [
 /** Always open: the API description, so Swagger UI's Authorize button can be used. */
 const ALWAYS_OPEN = /^\/(docs(\/.*)?|openapi\.json)$/;
 
+/** Paths that need no token: the API description, plus the configured open paths (health, metrics). */
+export function openPathMatcher(openPaths: string[]): (path: string) => boolean {
+  const open = new Set(openPaths);
+  return (path) => ALWAYS_OPEN.test(path) || open.has(path);
+}
+
 export function requiredScope(path: string): Scope | undefined {
   return SCOPE_RULES.find((rule) => rule.pattern.test(path))?.scope;
 }
@@ -59,11 +65,10 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-export function authMiddleware(authenticator: TokenAuthenticator, openPaths: string[]): MiddlewareHandler<AppEnv> {
-  const open = new Set(openPaths);
+export function authMiddleware(authenticator: TokenAuthenticator, isOpen: (path: string) => boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = c.req.path;
-    if (!authenticator.enabled || ALWAYS_OPEN.test(path) || open.has(path)) return next();
+    if (!authenticator.enabled || isOpen(path)) return next();
 
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
