@@ -1,4 +1,7 @@
+import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
+import type { RejectReason } from './agent-socket.ts';
+import { findUndecodableVarbind, pduName, type BadVarbind, type ValueReader } from './reply.ts';
 
 /** RFC 3416 error-status names, indexed by code. */
 export const ERROR_STATUS_NAMES = [
@@ -101,6 +104,12 @@ export function mapSnmpError(err: unknown, ctx: RequestContext): AdapterError {
       return new AdapterError('INVALID_INPUT', 'snmp', 'the request could not be encoded as an SNMP message');
   }
   const sysCode = typeof e.code === 'string' ? e.code : undefined;
+  if (sysCode === 'ECONNREFUSED') {
+    return new AdapterError('UNREACHABLE', 'snmp', `${target}: port unreachable (ICMP): no SNMP agent listens there`);
+  }
+  if (sysCode === 'EMSGSIZE') {
+    return new AdapterError('INVALID_INPUT', 'snmp', `the SNMP message to ${target} is larger than a UDP datagram can carry; send fewer or smaller varbinds`);
+  }
   if (sysCode && /^E[A-Z]+$/.test(sysCode)) {
     return new AdapterError('UNREACHABLE', 'snmp', `cannot send to ${target} (${sysCode})`);
   }
@@ -143,4 +152,44 @@ function responseInvalidError(e: LibraryError, target: string): AdapterError {
 
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+const readVarbindValue = (snmp as unknown as { ObjectParser: { readVarbindValue: ValueReader } }).ObjectParser.readVarbindValue;
+
+/** Why a reply was refused before or while the library handled it, as the request's error. */
+export function rejectionError(reason: RejectReason, host: string, port: number): AdapterError {
+  const target = `${formatHost(host)}:${port}`;
+  if (reason.kind === 'unexpectedPdu') {
+    const pdu = pduName(reason.pduTag);
+    return new AdapterError('PROTOCOL', 'snmp', `${target} answered with a ${pdu} PDU instead of a Response`, {
+      snmp: { reason: 'unexpectedPdu', pdu },
+    });
+  }
+  if (reason.kind === 'badFraming') {
+    return new AdapterError('PROTOCOL', 'snmp', `${target} sent a malformed reply: ${reason.detail}`, { snmp: { reason: 'undecodable' } });
+  }
+  if (reason.kind === 'undecodable') {
+    const bad = findUndecodableVarbind(reason.buffer, readVarbindValue);
+    if (bad) return badVarbindError(bad, host, port);
+    return new AdapterError('PROTOCOL', 'snmp', `${target} sent a reply that cannot be decoded (${describe(reason.error)})`, {
+      snmp: { reason: 'undecodable' },
+    });
+  }
+  return new AdapterError('PROTOCOL', 'snmp', `the reply from ${target} could not be processed (${describe(reason.error)})`, {
+    snmp: { reason: 'undecodable' },
+  });
+}
+
+/** A reply whose varbind number `index` cannot be used, named so the operator can find it on the agent. */
+export function badVarbindError(bad: BadVarbind, host: string, port: number): AdapterError {
+  const target = `${formatHost(host)}:${port}`;
+  const which = `varbind ${bad.index}${bad.oid ? ` (${bad.oid})` : ''}`;
+  const type = bad.type === null ? {} : { type: `0x${bad.type.toString(16)}` };
+  return new AdapterError('PROTOCOL', 'snmp', `${target} sent an undecodable value in ${which}: ${bad.reason}`, {
+    snmp: { reason: 'undecodable', index: bad.index, ...(bad.oid ? { oid: bad.oid } : {}), ...type },
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,8 +2,10 @@ import { hash } from 'node:crypto';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
 import type { SnmpTarget } from '../schemas/snmp.ts';
+import { AgentSocket, type RejectReason } from './agent-socket.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
-import { mapSnmpError } from './errors.ts';
+import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';
+import { findImpossibleVarbind, WIRE_VERSIONS } from './reply.ts';
 import { toLibraryUser } from './usm.ts';
 
 /** A varbind as net-snmp hands it over. */
@@ -21,6 +23,11 @@ export interface SetVarbindWire {
 
 type Callback<T> = (err: unknown, result?: T) => void;
 
+/** A request net-snmp is waiting on (its Req object). */
+interface LibraryRequest {
+  responseCb(err: unknown): void;
+}
+
 interface LibrarySession {
   get(oids: string[], cb: Callback<RawVarbind[]>): void;
   getNext(oids: string[], cb: Callback<RawVarbind[]>): void;
@@ -28,6 +35,12 @@ interface LibrarySession {
   set(varbinds: SetVarbindWire[], cb: Callback<RawVarbind[]>): void;
   close(): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
+  /** Pending requests by request id (msgID for v3). */
+  reqs: Record<string, LibraryRequest | undefined>;
+  /** Forgets a pending request and clears its retry timer; null when there is none. */
+  unregisterRequest(id: number): LibraryRequest | null;
+  /** Fails every pending request with this error. */
+  cancelRequests(error: Error): void;
 }
 
 export interface SessionTarget {
@@ -55,10 +68,12 @@ export class SnmpSession {
   private engineKnown = false;
   private discovery?: Promise<void>;
 
+  private socket: AgentSocket | undefined;
+
   constructor(private readonly spec: SessionTarget) {
-    this.session = createLibrarySession(spec);
-    // An unhandled 'error' (e.g. an unparsable datagram from the peer) would crash the process.
-    this.session.on('error', () => {});
+    this.session = createLibrarySession(spec, (type) => (this.socket = this.createSocket(type)));
+    // The library emits 'error' when it cannot decode a datagram: fail the request it answers now.
+    this.session.on('error', (err) => this.socket?.libraryCouldNotDecode(err));
     this.session.on('close', () => {
       this.open = false;
       for (const listener of this.closeListeners) listener();
@@ -89,6 +104,20 @@ export class SnmpSession {
   set(varbinds: SetVarbindWire[], signal?: AbortSignal): Promise<RawVarbind[]> {
     const oids = varbinds.map((vb) => vb.oid);
     return this.call(oids, signal, (cb) => this.session.set(varbinds, cb));
+  }
+
+  private createSocket(type: 'udp4' | 'udp6'): AgentSocket {
+    const agent = { address: this.spec.address, port: this.spec.target.port };
+    return new AgentSocket(type, agent, WIRE_VERSIONS[this.spec.target.version], {
+      pendingRequest: (id) => this.session.reqs[id],
+      rejectRequest: (id, reason, pending) => this.rejectRequest(id, reason, pending as LibraryRequest | undefined),
+      failAll: (error) => this.session.cancelRequests(error),
+    });
+  }
+
+  private rejectRequest(id: number, reason: RejectReason, pending: LibraryRequest | undefined): void {
+    const request = this.session.unregisterRequest(id) ?? pending;
+    request?.responseCb(rejectionError(reason, this.spec.address, this.spec.target.port));
   }
 
   close(): void {
@@ -135,7 +164,14 @@ export class SnmpSession {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        send((err, result) => settle(() => (err ? reject(mapSnmpError(err, ctx())) : resolve(result as T))));
+        send((err, result) =>
+          settle(() => {
+            if (err) return reject(mapSnmpError(err, ctx()));
+            const impossible = Array.isArray(result) ? findImpossibleVarbind(result) : undefined;
+            if (impossible) return reject(badVarbindError(impossible, this.spec.address, this.spec.target.port));
+            resolve(result as T);
+          }),
+        );
       } catch (err) {
         settle(() => reject(mapSnmpError(err, ctx())));
       }
@@ -267,9 +303,10 @@ function poolKey(spec: SessionTarget): string {
   return hash('sha256', JSON.stringify(material), 'base64url');
 }
 
-function createLibrarySession(spec: SessionTarget): LibrarySession {
+function createLibrarySession(spec: SessionTarget, createSocket: (type: 'udp4' | 'udp6') => AgentSocket): LibrarySession {
   const { target } = spec;
   const common = {
+    dgramModule: { createSocket },
     port: target.port,
     transport: spec.family === 6 ? 'udp6' : 'udp4',
     timeout: target.timeoutMs,

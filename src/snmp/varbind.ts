@@ -1,4 +1,5 @@
 import type { MibResolver } from './mib.ts';
+import { fitsCounter64, isWellFormedOid } from './reply.ts';
 
 export type VarbindTypeName =
   | 'Boolean'
@@ -89,7 +90,7 @@ export function varbindToJson(vb: { oid: string; type: number; value: unknown },
     case TYPE_TAGS.Null:
       return withName(oid, mib, 'Null', null);
     case TYPE_TAGS.ObjectIdentifier: {
-      if (typeof value !== 'string') return withName(oid, mib, 'ObjectIdentifier', null);
+      if (typeof value !== 'string' || !isWellFormedOid(value)) return withName(oid, mib, 'ObjectIdentifier', null);
       const json = withName(oid, mib, 'ObjectIdentifier', value);
       const valueName = mib.nameOf(value);
       if (valueName !== undefined) json.valueName = valueName;
@@ -157,7 +158,7 @@ export function counter64ToDecimal(value: unknown): string | null {
   if (typeof value === 'bigint') return value >= 0n ? value.toString() : null;
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
   const bytes = toBytes(value);
-  if (bytes === undefined || typeof value === 'string') return null;
+  if (bytes === undefined || typeof value === 'string' || !fitsCounter64(bytes)) return null;
   if (bytes.length === 0) return '0';
   return BigInt(`0x${bytes.toString('hex')}`).toString();
 }

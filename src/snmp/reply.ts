@@ -1,0 +1,175 @@
+import { BerReader } from 'asn1-ber';
+
+/**
+ * Pure checks on an agent's reply, made before and after net-snmp decodes it. An agent's bytes are
+ * untrusted: the library must never see a message it cannot handle (a Report PDU in a v1/v2c reply
+ * crashes it), and a reply it cannot decode must fail the request it answers at once, naming the
+ * varbind, instead of leaving it to time out.
+ */
+
+export const PDU_TAGS = {
+  getRequest: 0xa0,
+  getNextRequest: 0xa1,
+  response: 0xa2,
+  setRequest: 0xa3,
+  trapV1: 0xa4,
+  getBulkRequest: 0xa5,
+  informRequest: 0xa6,
+  trapV2: 0xa7,
+  report: 0xa8,
+} as const;
+
+const PDU_NAMES: Record<number, string> = {
+  [PDU_TAGS.getRequest]: 'GetRequest',
+  [PDU_TAGS.getNextRequest]: 'GetNextRequest',
+  [PDU_TAGS.response]: 'Response',
+  [PDU_TAGS.setRequest]: 'SetRequest',
+  [PDU_TAGS.trapV1]: 'Trap (SNMPv1)',
+  [PDU_TAGS.getBulkRequest]: 'GetBulkRequest',
+  [PDU_TAGS.informRequest]: 'InformRequest',
+  [PDU_TAGS.trapV2]: 'SNMPv2-Trap',
+  [PDU_TAGS.report]: 'Report',
+};
+
+/** msgVersion on the wire: 0 = v1, 1 = v2c, 3 = v3. */
+export const WIRE_VERSIONS = { '1': 0, '2c': 1, '3': 3 } as const;
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const OCTET_STRING = 0x04;
+const OBJECT_IDENTIFIER = 0x06;
+const COUNTER64 = 0x46;
+
+export interface ReplyHeader {
+  version: number;
+  /** The PDU tag; unknown for v3 (the scoped PDU may be encrypted). */
+  pduTag?: number;
+  /** The request-id (v1/v2c) or msgID (v3) that ties the reply to a request; absent for a v1 Trap-PDU. */
+  requestId?: number;
+  /** The message's declared length is not the datagram's: it was truncated or has trailing bytes. */
+  framingError?: string;
+}
+
+export function pduName(tag: number): string {
+  return PDU_NAMES[tag] ?? `unknown PDU (tag 0x${tag.toString(16)})`;
+}
+
+/** The header fields of an SNMP message, or undefined when the bytes do not start like one. Never throws. */
+export function peekReply(buffer: Buffer): ReplyHeader | undefined {
+  try {
+    const reader = new BerReader(buffer);
+    if (reader.readSequence(SEQUENCE) === null) return undefined;
+    const declared = reader.offset + reader.length;
+    const framing = declared === buffer.length ? {} : { framingError: `the message declares ${declared} bytes but the datagram has ${buffer.length}` };
+    const version = reader.readInt(INTEGER);
+    if (version === null) return undefined;
+    if (version === WIRE_VERSIONS['3']) {
+      if (reader.readSequence(SEQUENCE) === null) return undefined;
+      const msgId = reader.readInt(INTEGER);
+      return msgId === null ? undefined : { version, requestId: msgId, ...framing };
+    }
+    if (reader.readString(OCTET_STRING, true) === null) return undefined;
+    const pduTag = reader.peek();
+    if (pduTag === null) return undefined;
+    if (pduTag === PDU_TAGS.trapV1) return { version, pduTag, ...framing };
+    if (reader.readSequence(pduTag) === null) return undefined;
+    const requestId = reader.readInt(INTEGER);
+    return requestId === null ? { version, pduTag, ...framing } : { version, pduTag, requestId, ...framing };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface BadVarbind {
+  /** 1-based position in the reply, as error-index counts. */
+  index: number;
+  oid: string | null;
+  /** BER tag of the value. */
+  type: number | null;
+  reason: string;
+}
+
+export type ValueReader = (reader: BerReader, type: number) => unknown;
+
+/**
+ * The first varbind of a v1/v2c reply that `readValue` (the library's own value decoder) cannot decode,
+ * or undefined when every varbind decodes or the message is not a plain v1/v2c message.
+ */
+export function findUndecodableVarbind(buffer: Buffer, readValue: ValueReader): BadVarbind | undefined {
+  const reader = new BerReader(buffer);
+  try {
+    reader.readSequence(SEQUENCE);
+    if (reader.readInt(INTEGER) === WIRE_VERSIONS['3']) return undefined;
+    reader.readString(OCTET_STRING, true);
+    const pduTag = reader.peek();
+    if (pduTag === null || pduTag === PDU_TAGS.trapV1) return undefined;
+    reader.readSequence(pduTag);
+    reader.readInt(INTEGER);
+    reader.readInt(INTEGER);
+    reader.readInt(INTEGER);
+    if (reader.readSequence(SEQUENCE) === null) return undefined;
+  } catch {
+    return undefined;
+  }
+  const end = reader.offset + reader.length;
+  for (let index = 1; reader.offset < end; index++) {
+    let oid: string | null = null;
+    let type: number | null = null;
+    try {
+      if (reader.readSequence(SEQUENCE) === null) return { index, oid, type, reason: 'the varbind is truncated' };
+      oid = reader.readOID(OBJECT_IDENTIFIER);
+      if (oid === null || !isWellFormedOid(oid)) return { index, oid: null, type, reason: 'the varbind name is not a valid OID' };
+      type = reader.peek();
+      if (type === null) return { index, oid, type, reason: 'the varbind has no value' };
+      readValue(reader, type);
+    } catch (err) {
+      return { index, oid, type, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return undefined;
+}
+
+interface DecodedVarbind {
+  oid: unknown;
+  type: unknown;
+  value: unknown;
+}
+
+/**
+ * A varbind the library decoded without complaint but whose value is still impossible: an OID value with
+ * no arcs ('0.NaN'), a Counter64 wider than 64 bits. The index is 1-based over the flattened reply.
+ */
+export function findImpossibleVarbind(varbinds: readonly (DecodedVarbind | readonly DecodedVarbind[])[]): BadVarbind | undefined {
+  let index = 0;
+  for (const entry of varbinds) {
+    for (const vb of (Array.isArray(entry) ? entry : [entry]) as DecodedVarbind[]) {
+      index++;
+      const reason = impossibility(vb);
+      if (reason) {
+        return { index, oid: typeof vb.oid === 'string' ? vb.oid : null, type: typeof vb.type === 'number' ? vb.type : null, reason };
+      }
+    }
+  }
+  return undefined;
+}
+
+function impossibility(vb: DecodedVarbind): string | undefined {
+  if (typeof vb.oid !== 'string' || !isWellFormedOid(vb.oid)) return 'the varbind name is not a valid OID';
+  if (vb.type === OBJECT_IDENTIFIER && (typeof vb.value !== 'string' || !isWellFormedOid(vb.value))) {
+    return 'the ObjectIdentifier value is empty or malformed';
+  }
+  if (vb.type === COUNTER64 && Buffer.isBuffer(vb.value) && !fitsCounter64(vb.value)) {
+    return `the Counter64 value has ${vb.value.length} bytes, more than 64 bits`;
+  }
+  return undefined;
+}
+
+/** BER content of an unsigned 64-bit integer: at most 8 bytes, or 9 with a leading zero. */
+export function fitsCounter64(bytes: Buffer): boolean {
+  return bytes.length <= 8 || (bytes.length === 9 && bytes[0] === 0);
+}
+
+/** Dotted decimal with at least two arcs: what a decoded OID must look like (the decoder yields '0.NaN' for an empty one). */
+export function isWellFormedOid(oid: string): boolean {
+  return /^\d+(\.\d+)+$/.test(oid);
+}
