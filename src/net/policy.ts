@@ -1,9 +1,14 @@
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 /**
  * Target policy (SSRF guard). Every address a request would send packets to is normalized and checked
  * here before any packet leaves: deny rules first (built-in defaults, then TARGET_DENY), then, when
  * TARGET_ALLOW is set, the address must match one of its rules.
+ *
+ * An address is checked as what it reaches: the unspecified address (0.0.0.0, ::) is the loopback
+ * address of its family, and an address of this host's own interfaces is checked both as itself and as
+ * loopback, since services listening on every interface answer there too.
  */
 
 export interface PortRange {
@@ -35,16 +40,26 @@ export interface TargetPolicyOptions {
   ownPorts?: number[];
   /** Keep the built-in link-local deny rules (default true). */
   denyLinkLocal?: boolean;
+  /** This host's interface addresses; read at most every LOCAL_ADDRESSES_TTL_MS. Default: os.networkInterfaces(). */
+  localAddresses?: LocalAddressSource;
 }
 
+export type LocalAddressSource = () => readonly string[];
+
 const LINK_LOCAL = ['169.254.0.0/16', 'fe80::/10'];
-const LOCAL_SELF = ['127.0.0.0/8', '0.0.0.0/32', '::1/128', '::/128'];
+/** The unspecified addresses need no rule here: they are checked as loopback. */
+const LOCAL_SELF = ['127.0.0.0/8', '::1/128'];
+/** Interfaces change rarely; re-reading them on every check would put a syscall on every request's path. */
+export const LOCAL_ADDRESSES_TTL_MS = 5000;
+const ALLOWED: PolicyDecision = { allowed: true };
 
 export class TargetPolicy {
   readonly deny: PolicyRule[];
   readonly allow: PolicyRule[];
+  private readonly ownAddresses: OwnAddresses;
 
   constructor(options: TargetPolicyOptions = {}) {
+    this.ownAddresses = new OwnAddresses(options.localAddresses ?? interfaceAddresses);
     this.deny = (options.denyLinkLocal ?? true) ? LINK_LOCAL.map((cidr) => parseRule(cidr, 'default')) : [];
     this.denyOwnPorts(options.ownPorts ?? []);
     this.deny.push(...(options.deny ?? []).map((r) => parseRule(r, 'TARGET_DENY')));
@@ -60,16 +75,65 @@ export class TargetPolicy {
   check(rawAddress: string, port?: number): PolicyDecision {
     const normalized = normalizeAddress(rawAddress);
     if (!normalized) return { allowed: false, rule: '(unparsable address)', reason: `${rawAddress} is not an IP address` };
+    const loopback = loopbackOf(normalized.family);
+    const loopbackText = LOOPBACK_ADDRESS[normalized.family];
+    if (isUnspecified(normalized)) return explained(this.checkRules(loopback, port), `${normalized.address} reaches ${loopbackText}, and `);
+    const asItself = this.checkRules(normalized, port);
+    if (!asItself.allowed || !this.ownAddresses.has(normalized)) return asItself;
+    const prefix = `${normalized.address} is an address of this host and reaches its local services as ${loopbackText} does, and `;
+    return explained(this.checkRules(loopback, port), prefix);
+  }
+
+  private checkRules(address: NormalizedAddress, port: number | undefined): PolicyDecision {
     for (const rule of this.deny) {
-      if (rule.matches(normalized) && portMatches(rule.ports, port)) {
-        return { allowed: false, rule: `${rule.origin} ${rule.text}`, reason: `${normalized.address} matches deny rule ${rule.text}` };
+      if (rule.matches(address) && portMatches(rule.ports, port)) {
+        return { allowed: false, rule: `${rule.origin} ${rule.text}`, reason: `${address.address} matches deny rule ${rule.text}` };
       }
     }
-    if (this.allow.length > 0 && !this.allow.some((rule) => rule.matches(normalized) && portMatches(rule.ports, port))) {
-      return { allowed: false, rule: 'TARGET_ALLOW', reason: `${normalized.address}${port ? ` port ${port}` : ''} is not in TARGET_ALLOW` };
+    if (this.allow.length > 0 && !this.allow.some((rule) => rule.matches(address) && portMatches(rule.ports, port))) {
+      return { allowed: false, rule: 'TARGET_ALLOW', reason: `${address.address}${port ? ` port ${port}` : ''} is not in TARGET_ALLOW` };
     }
-    return { allowed: true };
+    return ALLOWED;
   }
+}
+
+function explained(decision: PolicyDecision, prefix: string): PolicyDecision {
+  return decision.allowed ? decision : { ...decision, reason: prefix + decision.reason };
+}
+
+/** This host's interface addresses other than loopback, canonical, re-read at most every LOCAL_ADDRESSES_TTL_MS. */
+class OwnAddresses {
+  private addresses = new Set<string>();
+  private readAt = -Infinity;
+
+  constructor(private readonly source: LocalAddressSource) {}
+
+  has(address: NormalizedAddress): boolean {
+    const now = performance.now();
+    if (now - this.readAt >= LOCAL_ADDRESSES_TTL_MS) {
+      const own = this.source().flatMap((text) => normalizeAddress(text) ?? []);
+      this.addresses = new Set(own.filter((a) => a.address !== loopbackOf(a.family).address).map((a) => a.address));
+      this.readAt = now;
+    }
+    return this.addresses.has(address.address);
+  }
+}
+
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+}
+
+/** The loopback address of each family, as a connection target: where the unspecified address goes. */
+export const LOOPBACK_ADDRESS = { 4: '127.0.0.1', 6: '::1' } as const;
+const LOOPBACK = { 4: ipv4(LOOPBACK_ADDRESS[4]), 6: fromIPv6(LOOPBACK_ADDRESS[6]) };
+
+function loopbackOf(family: 4 | 6): NormalizedAddress {
+  return LOOPBACK[family];
+}
+
+/** 0.0.0.0 or :: (in whatever spelling was normalized): the kernel delivers packets sent there to loopback. */
+export function isUnspecified(address: NormalizedAddress): boolean {
+  return address.words.every((word) => word === 0);
 }
 
 function portMatches(ranges: PortRange[] | undefined, port: number | undefined): boolean {

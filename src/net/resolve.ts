@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AdapterError, type Subsystem } from '../errors.ts';
-import { normalizeAddress, TargetPolicy } from './policy.ts';
+import { isUnspecified, LOOPBACK_ADDRESS, normalizeAddress, TargetPolicy } from './policy.ts';
 
 export type IpFamilyPreference = 4 | 6 | 'auto';
 
@@ -16,6 +16,11 @@ export interface ResolvedTarget {
   dnsMs: number;
 }
 
+/** getaddrinfo for a name: every address, in the resolver's order. Injectable for tests. */
+export type AddressLookup = (name: string) => Promise<{ address: string; family: number }[]>;
+
+const systemLookup: AddressLookup = (name) => lookup(name, { all: true, verbatim: true });
+
 /**
  * Resolves a target once. Adapters must connect to `address` (not to `host`), so that a policy check
  * made on the resolved addresses cannot be bypassed by a second lookup.
@@ -24,6 +29,7 @@ export async function resolveTarget(
   host: string,
   subsystem: Subsystem,
   family: IpFamilyPreference = 'auto',
+  lookupAddresses: AddressLookup = systemLookup,
 ): Promise<ResolvedTarget> {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const literal = isIP(bare);
@@ -37,7 +43,7 @@ export async function resolveTarget(
   const started = performance.now();
   let results: { address: string; family: number }[];
   try {
-    results = await lookup(bare, { all: true, verbatim: true });
+    results = await lookupAddresses(bare);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
     throw new AdapterError('UNRESOLVABLE', subsystem, `${bare} does not resolve (${code})`, { host: bare });
@@ -66,14 +72,20 @@ export interface ResolveOptions {
 
 /**
  * Resolves a target and checks every address it resolves to against the target policy before any
- * packet is sent. Odd IPv4 spellings (`0xA9FEA9FE`) are normalized and treated as literals.
+ * packet is sent. Odd IPv4 spellings (`0xA9FEA9FE`) are normalized and treated as literals. The
+ * unspecified address (a literal, or what a name resolved to) is returned as the loopback address it
+ * reaches, so the address the policy allowed is the one adapters connect to.
  */
 export class TargetResolver {
-  constructor(readonly policy: TargetPolicy = new TargetPolicy()) {}
+  constructor(
+    readonly policy: TargetPolicy = new TargetPolicy(),
+    private readonly lookupAddresses: AddressLookup = systemLookup,
+  ) {}
 
   async resolve(host: string, options: ResolveOptions): Promise<ResolvedTarget> {
     const literal = normalizeAddress(host);
-    const target = await resolveTarget(literal ? literal.address : host, options.subsystem, options.family ?? 'auto');
+    const resolved = await resolveTarget(literal ? literal.address : host, options.subsystem, options.family ?? 'auto', this.lookupAddresses);
+    const target = asReached(resolved);
     for (const address of target.addresses) {
       const decision = this.policy.check(address, options.port);
       if (!decision.allowed) {
@@ -84,4 +96,16 @@ export class TargetResolver {
     }
     return { ...target, host: literal ? host : target.host };
   }
+}
+
+/** The target with every unspecified address replaced by the loopback address the kernel would deliver it to. */
+function asReached(target: ResolvedTarget): ResolvedTarget {
+  const reached = reachedAddress(target.address);
+  return { ...target, address: reached.address, family: reached.family, addresses: target.addresses.map((a) => reachedAddress(a).address) };
+}
+
+function reachedAddress(address: string): { address: string; family: 4 | 6 } {
+  const normalized = normalizeAddress(address);
+  if (normalized && isUnspecified(normalized)) return { address: LOOPBACK_ADDRESS[normalized.family], family: normalized.family };
+  return { address, family: isIP(address) === 6 ? 6 : 4 };
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
+import { parseNumericOid } from '../snmp/oid.ts';
 
 /* ------------------------------------------------------------------ varbinds (responses, traps) */
 
@@ -44,17 +45,29 @@ export const VarbindJsonSchema = z
 const MAX_UINT32 = 4_294_967_295;
 const MAX_UINT64 = 18_446_744_073_709_551_615n;
 const DNS_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
-const NUMERIC_OID = /^\.?\d+(\.\d+)*$/;
 const SYMBOLIC_OID = /^([A-Za-z][\w-]*::)?[A-Za-z][\w-]*(\.\d+)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+
+const OID_FORMAT = 'must be a numeric OID (1.3.6.1.2.1.1.5.0) or a MIB name (SNMPv2-MIB::sysName.0, sysName.0)';
+
+/**
+ * Why `value` is neither a valid numeric OID (src/snmp/oid.ts) nor shaped like a MIB name; undefined when
+ * it is one of them. Whether a name exists, and whether name plus suffix is valid, the MIB resolver decides.
+ */
+function oidProblem(value: string, formatMessage: string): string | undefined {
+  const numeric = parseNumericOid(value);
+  if (numeric) return numeric.problem;
+  return SYMBOLIC_OID.test(value) ? undefined : formatMessage;
+}
 
 export const OidSchema = z
   .string()
   .min(1)
   .max(1024)
-  .refine((v) => NUMERIC_OID.test(v) || SYMBOLIC_OID.test(v), {
-    message: 'must be a numeric OID (1.3.6.1.2.1.1.5.0) or a MIB name (SNMPv2-MIB::sysName.0, sysName.0)',
+  .superRefine((value, ctx) => {
+    const problem = oidProblem(value, OID_FORMAT);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .openapi({ example: 'SNMPv2-MIB::sysName.0' });
 
@@ -230,10 +243,10 @@ export function setValueProblem(type: SetTypeName, value: unknown): string | und
       return isHexValue(value) ? undefined : 'OctetString must be text or { "hex": "0a1b…" } (an even number of hex digits)';
     case 'Opaque':
       return isHexValue(value) ? undefined : 'Opaque must be { "hex": "0a1b…" } (an even number of hex digits)';
-    case 'ObjectIdentifier':
-      return typeof value === 'string' && (NUMERIC_OID.test(value) || SYMBOLIC_OID.test(value))
-        ? undefined
-        : 'ObjectIdentifier must be a dotted OID such as 1.3.6.1.4.1.8072';
+    case 'ObjectIdentifier': {
+      const format = 'ObjectIdentifier must be a dotted OID such as 1.3.6.1.4.1.8072, or a MIB name';
+      return typeof value === 'string' ? oidProblem(value, format) : format;
+    }
     case 'IpAddress':
       return typeof value === 'string' && IPV4.test(value) ? undefined : 'IpAddress must be a dotted IPv4 address';
   }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
+import { isDottedDecimal, numericOidProblem, parseNumericOid } from './oid.ts';
 
 /** The parts of net-snmp's untyped ModuleStore this resolver relies on. */
 interface NetSnmpModuleStore {
@@ -28,7 +29,6 @@ export interface SkippedMibFile {
 const SHIPPED_EXTRA_MODULES = ['IANAifType-MIB', 'IF-MIB'];
 /** SMIv1 modules that duplicate SMIv2 names (sysName, ifDescr…): their names lose to any other module. */
 const LEGACY_MODULES = new Set(['RFC1155-SMI', 'RFC1158-MIB', 'RFC1213-MIB', 'RFC-1212', 'RFC-1215']);
-const MAX_ARC = 0xffff_ffff;
 
 /**
  * Translates between numeric OIDs and MIB names. net-snmp's ModuleStore.translate matches whole nodes only,
@@ -69,7 +69,8 @@ export class MibResolver {
       for (const entry of Object.values(modules[moduleName]) as MibEntry[]) {
         if (typeof entry !== 'object' || entry === null) continue;
         const { ObjectName: name, OID: oid } = entry;
-        if (typeof name !== 'string' || typeof oid !== 'string' || !isNumericOid(oid)) continue;
+        // Shape only: a name whose OID cannot be sent is refused by toNumeric with the reason, not as unknown.
+        if (typeof name !== 'string' || typeof oid !== 'string' || !isDottedDecimal(oid)) continue;
         const qualified = `${moduleName}::${name}`;
         qualifiedToOid.set(qualified, oid);
         if (!bareToOid.has(name)) bareToOid.set(name, oid);
@@ -82,10 +83,10 @@ export class MibResolver {
   /** Accepts '1.3.6.1.2.1.1.5.0', '.1.3.6.1…', 'SNMPv2-MIB::sysName.0', 'sysName.0', 'IF-MIB::linkDown'. */
   toNumeric(oid: string): string {
     const text = oid.trim();
-    const numeric = text.startsWith('.') ? text.slice(1) : text;
-    if (/^\d/.test(numeric)) {
-      if (!isNumericOid(numeric)) throw invalidOid(`"${oid}" is not a valid numeric OID`);
-      return numeric;
+    const numeric = parseNumericOid(text);
+    if (numeric) {
+      if (numeric.problem !== undefined) throw invalidOid(numeric.problem);
+      return numeric.oid;
     }
     const separator = text.indexOf('::');
     const nameStart = separator >= 0 ? separator + 2 : 0;
@@ -94,9 +95,10 @@ export class MibResolver {
     const suffix = dot >= 0 ? text.slice(dot + 1) : '';
     const baseOid = separator >= 0 ? this.qualifiedToOid.get(base) : this.bareToOid.get(base);
     if (baseOid === undefined) throw invalidOid(`unknown MIB name "${base}"`);
-    if (suffix === '') return baseOid;
-    const full = `${baseOid}.${suffix}`;
-    if (!isNumericOid(full)) throw invalidOid(`"${oid}" has an instance suffix that is not numeric`);
+    if (suffix !== '' && !isDottedDecimal(suffix)) throw invalidOid(`"${oid}" has an instance suffix that is not numeric`);
+    const full = suffix === '' ? baseOid : `${baseOid}.${suffix}`;
+    const problem = numericOidProblem(full);
+    if (problem !== undefined) throw invalidOid(`"${oid}" is ${full}, which is not a valid OID: ${problem}`);
     return full;
   }
 
@@ -119,14 +121,6 @@ export class MibResolver {
 export function lazyMibResolver(options: { mibDirs: string[] }): () => MibResolver {
   let resolver: MibResolver | undefined;
   return () => (resolver ??= MibResolver.create(options));
-}
-
-export function isNumericOid(oid: string): boolean {
-  if (!/^\d+(\.\d+)+$/.test(oid) && !/^\d+$/.test(oid)) return false;
-  const arcs = oid.split('.');
-  if (arcs.length > 128) return false;
-  if (Number(arcs[0]) > 2) return false;
-  return arcs.every((arc) => arc.length <= 10 && Number(arc) <= MAX_ARC);
 }
 
 function invalidOid(message: string): AdapterError {

@@ -169,7 +169,7 @@ export function fitsCounter64(bytes: Buffer): boolean {
   return bytes.length <= 8 || (bytes.length === 9 && bytes[0] === 0);
 }
 
-/** Dotted decimal with at least two arcs: what a decoded OID must look like (the decoder yields '0.NaN' for an empty one). */
+/** Dotted decimal with at least two arcs under 0, 1 or 2: what a decoded OID must look like (the decoder yields "0.NaN" for an empty one, "3.7" for 2.47). */
 export function isWellFormedOid(oid: string): boolean {
-  return /^\d+(\.\d+)+$/.test(oid);
+  return /^[0-2](\.\d+)+$/.test(oid);
 }

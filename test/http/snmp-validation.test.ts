@@ -219,3 +219,69 @@ describe('OpenAPI', () => {
     expect(doc.components.schemas.SnmpWalkRequest).toBeDefined();
   });
 });
+
+describe('OIDs that BER would rewrite are refused with 400 naming the field (issue #11 finding 7)', () => {
+  // Loopback, closed port: should one get through it would time out on this host rather than leave it.
+  const LOCAL = { ...BASE, host: '127.0.0.1' };
+  const BAD_OIDS: [string, RegExp][] = [
+    ['1.40.1', /"1\.40\.1" is not a valid OID: under 1 the second arc must be at most 39, not 40/],
+    ['2.4294967295', /"2\.4294967295" is not a valid OID: under 2 the second arc must be at most 39 here/],
+    ['.0.40', /"\.0\.40" is not a valid OID: under 0 the second arc/],
+    ['1', /"1" is not a valid OID: an OID has at least two arcs/],
+    ['3.6.1', /"3\.6\.1" is not a valid OID: the first arc must be 0, 1 or 2, not 3/],
+    ['1.3.6.4294967296', /arc 4294967296 is larger than 4294967295/],
+    ['1.3.06.1', /arc 06 has a leading zero/],
+    [Array.from({ length: 129 }, () => '1').join('.'), /it has 129 arcs; at most 128 are allowed/],
+  ];
+  const placements: [string, string, (oid: string) => Record<string, unknown>, string][] = [
+    ['get', '/snmp/get', (oid) => ({ oids: ['sysName.0', oid] }), 'body.oids.1'],
+    ['getnext', '/snmp/getnext', (oid) => ({ oids: [oid] }), 'body.oids.0'],
+    ['bulk', '/snmp/bulk', (oid) => ({ oids: [oid] }), 'body.oids.0'],
+    ['walk', '/snmp/walk', (oid) => ({ oid }), 'body.oid'],
+    ['set oid', '/snmp/set', (oid) => ({ varbinds: [{ oid, type: 'Integer', value: 1 }] }), 'body.varbinds.0.oid'],
+    ['set ObjectIdentifier value', '/snmp/set', (oid) => ({ varbinds: [{ oid: 'sysObjectID.0', type: 'ObjectIdentifier', value: oid }] }), 'body.varbinds.0.value'],
+  ];
+
+  describe.each(placements)('%s', (_label, path, fields, field) => {
+    it.each(BAD_OIDS)('%s → 400 /problems/validation', async (oid, reason) => {
+      const res = await post(path, { ...LOCAL, ...fields(oid) });
+      expect(res.status).toBe(400);
+      expect(res.body.type).toBe('/problems/validation');
+      expect(res.body.errors).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+      expect(res.body.detail).toContain(field);
+    });
+  });
+
+  it('a MIB name with a numeric suffix that resolves to an invalid OID is 400 naming both', async () => {
+    for (const [path, fields] of [
+      ['/snmp/get', { oids: ['sysName.01'] }],
+      ['/snmp/walk', { oid: 'SNMPv2-MIB::sysName.4294967296' }],
+      ['/snmp/set', { varbinds: [{ oid: 'sysContact.00', type: 'OctetString', value: 'x' }] }],
+      ['/snmp/set', { varbinds: [{ oid: 'sysObjectID.0', type: 'ObjectIdentifier', value: 'sysName.01' }] }],
+    ] as const) {
+      const res = await post(path, { ...LOCAL, ...fields });
+      expect(res.status, path).toBe(400);
+      expect(res.body.type, path).toBe('/problems/invalid-request');
+      expect(res.body.detail, path).toMatch(/^"[\w:-]+\.\d+" is 1\.3\.6\.1\.2\.1\.1\.\d+\.\d+, which is not a valid OID: /);
+    }
+  });
+
+  it('the trapOid filter of the trap stream uses the same check', async () => {
+    for (const [trapOid, reason] of BAD_OIDS.slice(0, 3)) {
+      const res = await app.request(`/snmp/traps/recent?trapOid=${encodeURIComponent(trapOid)}`);
+      expect(res.status, trapOid).toBe(400);
+      const body = (await res.json()) as any;
+      expect(body.errors, trapOid).toEqual([{ path: 'query.trapOid', message: expect.stringMatching(reason) }]);
+    }
+    const named = await app.request('/snmp/traps/recent?trapOid=sysName.01');
+    expect(named.status).toBe(400);
+    expect(((await named.json()) as any).detail).toMatch(/which is not a valid OID: arc 01 has a leading zero/);
+  });
+
+  it('valid edge OIDs pass validation (they fail later, for other reasons than their OID)', async () => {
+    for (const oid of ['1.39.1', '2.39.1', '0.0', `1.3.6.${2 ** 32 - 1}`]) {
+      const res = await post('/snmp/get', { ...LOCAL, oids: [oid] });
+      expect(res.body.type, oid).not.toMatch(/validation|invalid-request/);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../src/errors.ts';
 import { MibResolver } from '../../src/snmp/mib.ts';
+import { MAX_OID_ARCS, numericOidProblem } from '../../src/snmp/oid.ts';
 
 const mib = MibResolver.create({ mibDirs: [] });
 
@@ -107,5 +108,70 @@ END
     );
     // The base modules still work after the bad files.
     expect(resolver.toNumeric('IF-MIB::ifDescr.2')).toBe('1.3.6.1.2.1.2.2.1.2.2');
+  });
+});
+
+describe('numericOidProblem: the one definition of a valid numeric OID', () => {
+  it.each([
+    '0.0',
+    '1.3',
+    '1.39.1',
+    '2.39',
+    '2.25.1',
+    '1.3.6.1.4.1.4294967295',
+    Array.from({ length: MAX_OID_ARCS }, (_, i) => (i < 2 ? '1' : String(i))).join('.'),
+  ])('%s is valid', (oid) => {
+    expect(numericOidProblem(oid)).toBeUndefined();
+  });
+
+  it.each([
+    ['1', /at least two arcs/],
+    ['1.40.1', /under 1 the second arc must be at most 39, not 40/],
+    ['0.40', /under 0 the second arc must be at most 39, not 40/],
+    ['2.40', /under 2 the second arc must be at most 39 here, not 40/],
+    ['2.4294967295', /under 2 the second arc must be at most 39 here, not 4294967295/],
+    ['3.1', /first arc must be 0, 1 or 2, not 3/],
+    ['1.3.06', /arc 06 has a leading zero/],
+    ['00.3', /arc 00 has a leading zero/],
+    ['1.3.4294967296', /arc 4294967296 is larger than 4294967295/],
+    ['1.3.99999999999', /arc 99999999999 is larger than 4294967295/],
+    [Array.from({ length: MAX_OID_ARCS + 1 }, () => '1').join('.'), /129 arcs; at most 128/],
+    ['1..3', /only digits separated by single dots/],
+    ['1.3.', /only digits separated by single dots/],
+    ['1.3.-1', /only digits separated by single dots/],
+    ['', /only digits separated by single dots/],
+  ])('%s is refused: %s', (oid, reason) => {
+    expect(numericOidProblem(oid)).toMatch(reason);
+  });
+});
+
+describe('MibResolver.toNumeric refuses OIDs that would be rewritten on the wire', () => {
+  const refusal = (oid: string) => {
+    try {
+      mib.toNumeric(oid);
+    } catch (err) {
+      return err as AdapterError;
+    }
+    throw new Error(`${oid} was accepted`);
+  };
+
+  it.each([
+    ['1.40.1', '"1.40.1" is not a valid OID: under 1 the second arc must be at most 39, not 40'],
+    ['.2.4294967295', '".2.4294967295" is not a valid OID: under 2 the second arc must be at most 39 here'],
+    ['1.3.6.1.2.1.1.5.00', '"1.3.6.1.2.1.1.5.00" is not a valid OID: arc 00 has a leading zero'],
+  ])('%s → INVALID_INPUT naming the OID and the reason', (oid, message) => {
+    const err = refusal(oid);
+    expect(err).toBeInstanceOf(AdapterError);
+    expect(err).toMatchObject({ code: 'INVALID_INPUT', subsystem: 'snmp' });
+    expect(err.message).toContain(message);
+  });
+
+  it('a MIB name plus a numeric suffix passes the same check once resolved', () => {
+    expect(refusal('sysName.01').message).toBe('"sysName.01" is 1.3.6.1.2.1.1.5.01, which is not a valid OID: arc 01 has a leading zero');
+    expect(refusal('SNMPv2-MIB::sysName.4294967296').message).toMatch(/is 1\.3\.6\.1\.2\.1\.1\.5\.4294967296, .*larger than 4294967295/);
+    const suffixOf = (arcs: number) => Array.from({ length: arcs }, () => '1').join('.');
+    expect(mib.toNumeric(`sysName.${suffixOf(120)}`).split('.')).toHaveLength(128);
+    expect(refusal(`sysName.${suffixOf(121)}`).message).toMatch(/it has 129 arcs; at most 128 are allowed$/);
+    expect(mib.toNumeric('sysName.4294967295')).toBe('1.3.6.1.2.1.1.5.4294967295');
   });
 });

@@ -2,15 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { notFoundProblem } from '../../http/errors.ts';
+import { problemResponse } from '../../http/problem.ts';
 import type { AppEnv } from '../../http/types.ts';
 
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-  'favicon-16x16.png': 'image/png',
-};
+/** Asset file name → content type. A Map, so that `constructor` or `__proto__` is not an asset. */
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+  ['favicon-16x16.png', 'image/png'],
+]);
 
 const DOCS_HTML = `<!doctype html>
 <html lang="en">
@@ -58,8 +61,9 @@ export function docsRoutes() {
   app.get('/docs/init.js', (c) => c.body(INIT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
-    const contentType = ASSETS[file];
-    if (!contentType) return c.notFound();
+    const contentType = ASSETS.get(file);
+    // Answered here: the app-wide notFound would see this GET route match the path and say 405.
+    if (!contentType) return problemResponse(c, notFoundProblem(c.req.method, c.req.path));
     let body = cache.get(file);
     if (!body) {
       distPath ??= swaggerUiDistPath();
