@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseRule } from './net/policy.ts';
+import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
 
 /**
  * One schema for the whole configuration. Sources, lowest precedence first:
@@ -108,6 +109,8 @@ export const ConfigSchema = z
         mibDirs: stringList.default([]),
         maxVarbinds: positiveInt.default(100_000),
         maxOids: positiveInt.default(128),
+        maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
+        walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
         setEnabled: boolFromString.default(true),
         /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
         credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
@@ -126,8 +129,12 @@ export const ConfigSchema = z
           .default([]),
         includeCommunity: boolFromString.default(false),
         bufferSize: positiveInt.default(10_000),
+        bufferBytes: positiveInt.default(32 * 1024 * 1024),
+        maxEventBytes: positiveInt.default(256 * 1024),
         heartbeatMs: positiveInt.default(15_000),
         subscriberQueue: positiveInt.default(1_000),
+        subscriberQueueBytes: positiveInt.default(4 * 1024 * 1024),
+        queuesMaxBytes: positiveInt.default(64 * 1024 * 1024),
         maxSubscribers: positiveInt.default(2_000),
       })
       .strict()
@@ -210,6 +217,8 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MIB_DIRS: ['snmp', 'mibDirs'],
   SNMP_MAX_VARBINDS: ['snmp', 'maxVarbinds'],
   SNMP_MAX_OIDS: ['snmp', 'maxOids'],
+  SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
+  SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
@@ -218,8 +227,12 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_USERS: ['traps', 'users'],
   TRAP_INCLUDE_COMMUNITY: ['traps', 'includeCommunity'],
   TRAP_BUFFER: ['traps', 'bufferSize'],
+  TRAP_BUFFER_BYTES: ['traps', 'bufferBytes'],
+  TRAP_MAX_EVENT_BYTES: ['traps', 'maxEventBytes'],
   TRAP_HEARTBEAT_MS: ['traps', 'heartbeatMs'],
   TRAP_SUBSCRIBER_QUEUE: ['traps', 'subscriberQueue'],
+  TRAP_SUBSCRIBER_QUEUE_BYTES: ['traps', 'subscriberQueueBytes'],
+  TRAP_QUEUES_MAX_BYTES: ['traps', 'queuesMaxBytes'],
   TRAP_MAX_SUBSCRIBERS: ['traps', 'maxSubscribers'],
   DHCP_INTERFACE: ['dhcp', 'interface'],
   DHCP_MAC: ['dhcp', 'mac'],

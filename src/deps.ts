@@ -43,7 +43,20 @@ function publishTrapCounters(metrics: Metrics, traps: TrapService): void {
   metrics.observe('netprobe_traps_dropped_total', 'Datagrams dropped on the trap port, by reason', ['reason'], () =>
     Object.entries(stats().dropped).map(([reason, value]) => ({ labels: { reason }, value })),
   );
-  metrics.observe('netprobe_trap_events_buffered', 'Events held in the resume ring buffer', [], () => [{ labels: {}, value: traps.bus.size }], 'gauge');
+  publishTrapBusGauges(metrics, traps);
+}
+
+/** Read from the bus at scrape time, so they cannot drift from what it holds. */
+function publishTrapBusGauges(metrics: Metrics, { bus }: TrapService): void {
+  const gauge = (name: string, help: string, read: () => number) =>
+    metrics.observe(name, help, [], () => [{ labels: {}, value: read() }], 'gauge');
+  gauge('netprobe_trap_events_buffered', 'Events held in the resume ring buffer', () => bus.size);
+  gauge('netprobe_trap_buffered_bytes', 'Bytes held by the resume ring buffer (event JSON plus a fixed overhead per event)', () => bus.bufferedBytes);
+  gauge('netprobe_trap_subscribers', 'Open server-sent-event trap subscriptions', () => bus.subscriberCount);
+  gauge('netprobe_trap_queued_bytes', 'Bytes queued for trap stream subscribers, all together', () => bus.queuedBytes);
+  metrics.observe('netprobe_trap_subscriber_overflows_total', 'Times a subscriber queue was full and the subscriber switched to catching up from the ring buffer', [], () => [
+    { labels: {}, value: bus.overflows },
+  ]);
 }
 
 export function targetPolicy(config: Config): TargetPolicy {

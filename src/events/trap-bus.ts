@@ -7,14 +7,15 @@ import { AdapterError } from '../errors.ts';
  * Delivery design (documented in the GET /snmp/traps description too):
  * - Every subscriber has a position: the newest id it has queued or passed over (filtered out).
  * - publish() appends to the ring and offers the event to each subscriber. A subscriber queues it
- *   when it matches its filter and its queue (subscriberQueue events) has room. publish() never
- *   waits for a consumer, so a slow client cannot slow the receiver or other clients.
+ *   when it matches its filter and its queue has room: fewer than subscriberQueue events and
+ *   subscriberQueueBytes bytes, and all queues together under queuesMaxBytes. publish() never waits
+ *   for a consumer, so a slow client cannot slow the receiver or other clients.
  * - When the queue is full the subscriber becomes *lagged*: it stops queueing and, once its
  *   consumer has drained the queue, catches up by reading the ring buffer from its position, in
- *   batches of subscriberQueue events, until it reaches the newest event; then it queues live
- *   events again. Nothing is lost while its position is still in the ring.
- * - If the ring has overwritten events after its position (the consumer is more than bufferSize
- *   events behind), it first gets a gap item with the number of events lost (all events, matching
+ *   batches, until it reaches the newest event; then it queues live events again. Nothing is lost
+ *   while its position is still in the ring.
+ * - If the ring has overwritten events after its position (the consumer is more than the ring's
+ *   bounds behind), it first gets a gap item with the number of events lost (all events, matching
  *   its filter or not: non-matching ones are no longer there to be tested), then continues from the
  *   oldest buffered event.
  * - Resuming (Last-Event-ID / ?since=) is the same mechanism: a subscription created with `after`
@@ -22,73 +23,95 @@ import { AdapterError } from '../errors.ts';
  *   no gap and no duplicate. An id newer than any event of this process (the client saw ids from a
  *   previous run of the service) gives a gap with `missed: null` (unknown) and a replay of the
  *   whole buffer.
+ *
+ * Memory: the bus keeps of an event only its JSON text and the few fields filters test (`keyOf`),
+ * so that the byte bounds bound what is really held: a parsed event with thousands of varbinds costs
+ * several times its JSON. Events whose JSON exceeds maxEventBytes (UTF-8) are refused.
  */
 
 export interface Sequenced {
   id: number;
 }
 
-export type EventFilter<E> = (event: E) => boolean;
+/** A filter sees the fields the bus keeps for filtering (K), not the whole event. */
+export type EventFilter<K> = (key: K) => boolean;
 
-/** An event and its JSON text, serialized once at publish for every subscriber. */
-export interface BusEntry<E> {
-  event: E;
+/** What the ring holds of one event: its JSON, serialized once at publish for every subscriber and reader. */
+export interface BusEntry<K> {
+  id: number;
+  key: K;
   json: string;
+  /** UTF-8 bytes of the JSON: what it costs on the wire. */
+  size: number;
 }
 
-export type BusItem<E> = ({ kind: 'event' } & BusEntry<E>) | { kind: 'gap'; missed: number | null };
+export type BusItem<K> = ({ kind: 'event' } & BusEntry<K>) | { kind: 'gap'; missed: number | null };
 
 /**
- * Default bound on the JSON size of the buffered events: the event count alone does not bound memory
- * (a sender can fill every datagram). Typical traps are well under 1 KiB of JSON, so 10 000 of them
- * stay far below it.
+ * What an entry costs besides its JSON text (the entry and key objects and their strings: about 200
+ * bytes measured), counted in every byte bound so that many tiny events cannot exceed it either.
  */
-export const DEFAULT_BUFFER_MAX_BYTES = 32 * 1024 * 1024;
+export const ENTRY_OVERHEAD_BYTES = 256;
 
-export interface BusOptions {
+export interface BusOptions<E, K> {
   /** Events kept for resume and catch-up. */
   bufferSize: number;
-  /** The oldest events are also dropped while the buffered JSON exceeds this many bytes (UTF-16 units). */
-  maxBytes?: number;
+  /** The oldest events are also dropped while the buffered entries exceed this many bytes. */
+  bufferBytes: number;
+  /** publish() refuses an event whose JSON is larger than this (UTF-8 bytes). */
+  maxEventBytes: number;
   /** Events queued per subscriber before it is switched to catching up from the ring. */
   subscriberQueue: number;
+  /** Bytes queued per subscriber before it is switched to catching up from the ring. */
+  subscriberQueueBytes: number;
+  /** Bytes queued by all subscribers together before any of them is switched to catching up. */
+  queuesMaxBytes: number;
   maxSubscribers: number;
+  /** The fields filters test, kept beside the JSON. */
+  keyOf: (event: E) => K;
 }
 
-export interface ReadResult<E> {
+export interface ReadResult<K> {
   /** Events after `after` that are no longer buffered; null when `after` is unknown to this process. */
   missed: number | null;
   /** Matching entries, oldest first. */
-  entries: BusEntry<E>[];
+  entries: BusEntry<K>[];
   /** Newest id examined: the `after` to pass to the next read. */
   position: number;
 }
 
 export type WaitResult = 'ready' | 'timeout' | 'closed';
 
-export class EventBus<E extends Sequenced> {
-  private readonly ring: (BusEntry<E> | undefined)[];
-  private readonly maxBytes: number;
+export class EventBus<E extends Sequenced, K> {
+  private readonly ring: (BusEntry<K> | undefined)[];
   private newestId = 0;
   private oldest = 1;
   private bytes = 0;
-  private readonly subscribers = new Set<Subscription<E>>();
+  private queued = 0;
+  private readonly subscribers = new Set<Subscription<E, K>>();
   private closed = false;
+  /** How many times a subscriber's queue overflowed and it switched to catching up. */
+  overflows = 0;
 
-  constructor(readonly options: BusOptions) {
-    this.ring = new Array<BusEntry<E> | undefined>(options.bufferSize);
-    this.maxBytes = options.maxBytes ?? DEFAULT_BUFFER_MAX_BYTES;
+  constructor(readonly options: BusOptions<E, K>) {
+    this.ring = new Array<BusEntry<K> | undefined>(options.bufferSize);
   }
 
-  /** Assigns the next sequence id, stores the event and offers it to every subscriber. Never blocks. */
-  publish(fields: Omit<E, 'id'>): E {
+  /**
+   * Assigns the next sequence id, stores the event and offers it to every subscriber. Never blocks.
+   * Returns undefined, consuming no id, when its JSON is larger than maxEventBytes.
+   */
+  publish(fields: Omit<E, 'id'>): E | undefined {
     const event = { id: this.newestId + 1, ...fields } as E;
-    const entry: BusEntry<E> = { event, json: JSON.stringify(event) };
+    const json = JSON.stringify(event);
+    const size = Buffer.byteLength(json);
+    if (size > this.options.maxEventBytes) return undefined;
+    const entry: BusEntry<K> = { id: event.id, key: this.options.keyOf(event), json, size };
     if (this.size >= this.ring.length) this.evictOldest();
-    this.ring[event.id % this.ring.length] = entry;
-    this.newestId = event.id;
-    this.bytes += entry.json.length;
-    while (this.bytes > this.maxBytes && this.oldest < this.newestId) this.evictOldest();
+    this.ring[entry.id % this.ring.length] = entry;
+    this.newestId = entry.id;
+    this.bytes += entryBytes(entry);
+    while (this.bytes > this.options.bufferBytes && this.oldest < this.newestId) this.evictOldest();
     for (const subscriber of this.subscribers) subscriber.offer(entry);
     return event;
   }
@@ -106,41 +129,55 @@ export class EventBus<E extends Sequenced> {
     return this.newestId - this.oldest + 1;
   }
 
+  /** Bytes held by the ring (the JSON text plus ENTRY_OVERHEAD_BYTES per event). */
   get bufferedBytes(): number {
     return this.bytes;
+  }
+
+  /** Bytes held by all subscriber queues together (an entry queued by several subscribers counts for each). */
+  get queuedBytes(): number {
+    return this.queued;
   }
 
   get subscriberCount(): number {
     return this.subscribers.size;
   }
 
-  /** Buffered events with id > after that pass the filter, oldest first, at most `limit`. */
-  read(after: number, filter: EventFilter<E> | undefined, limit: number): ReadResult<E> {
-    if (after > this.newestId) return { ...this.read(this.oldest - 1, filter, limit), missed: null };
+  /**
+   * Buffered entries with id > after that pass the filter, oldest first: at most `limit` of them and
+   * `maxBytes` of JSON (but always one, however large).
+   */
+  read(after: number, filter: EventFilter<K> | undefined, limit: number, maxBytes = Infinity): ReadResult<K> {
+    if (after > this.newestId) return { ...this.read(this.oldest - 1, filter, limit, maxBytes), missed: null };
     let from = after + 1;
     let missed = 0;
     if (from < this.oldest) {
       missed = this.oldest - from;
       from = this.oldest;
     }
-    const entries: BusEntry<E>[] = [];
+    const entries: BusEntry<K>[] = [];
+    let bytes = 0;
     let position = from - 1;
     for (let id = from; id <= this.newestId && entries.length < limit; id++) {
       const entry = this.entry(id);
+      if (!filter || filter(entry.key)) {
+        if (entries.length > 0 && bytes + entry.size > maxBytes) break;
+        entries.push(entry);
+        bytes += entry.size;
+      }
       position = id;
-      if (!filter || filter(entry.event)) entries.push(entry);
     }
     return { missed, entries, position };
   }
 
-  /** The newest `limit` buffered events that pass the filter, newest last. */
-  recent(limit: number, filter?: EventFilter<E>): E[] {
-    const events: E[] = [];
-    for (let id = this.newestId; id >= this.oldest && events.length < limit; id--) {
-      const { event } = this.entry(id);
-      if (!filter || filter(event)) events.push(event);
+  /** The newest `limit` buffered entries that pass the filter, newest last. */
+  recent(limit: number, filter?: EventFilter<K>): BusEntry<K>[] {
+    const entries: BusEntry<K>[] = [];
+    for (let id = this.newestId; id >= this.oldest && entries.length < limit; id--) {
+      const entry = this.entry(id);
+      if (!filter || filter(entry.key)) entries.push(entry);
     }
-    return events.reverse();
+    return entries.reverse();
   }
 
   /**
@@ -148,7 +185,7 @@ export class EventBus<E extends Sequenced> {
    * it first replays the buffered events newer than that id. Throws UNAVAILABLE past maxSubscribers
    * or after close().
    */
-  subscribe(options: { filter?: EventFilter<E>; after?: number } = {}): Subscription<E> {
+  subscribe(options: { filter?: EventFilter<K>; after?: number } = {}): Subscription<E, K> {
     if (this.closed) throw new AdapterError('UNAVAILABLE', 'traps', 'The trap stream is shutting down.');
     if (this.subscribers.size >= this.options.maxSubscribers) {
       throw new AdapterError('UNAVAILABLE', 'traps', `Too many trap stream subscribers (limit ${this.options.maxSubscribers}).`, {
@@ -156,9 +193,7 @@ export class EventBus<E extends Sequenced> {
         retryAfterSeconds: 5,
       });
     }
-    const subscription = new Subscription<E>(this, options.filter, this.options.subscriberQueue, options.after, () =>
-      this.subscribers.delete(subscription),
-    );
+    const subscription = new Subscription<E, K>(this, options.filter, options.after);
     this.subscribers.add(subscription);
     return subscription;
   }
@@ -169,19 +204,35 @@ export class EventBus<E extends Sequenced> {
     for (const subscriber of [...this.subscribers]) subscriber.close();
   }
 
-  private entry(id: number): BusEntry<E> {
-    return this.ring[id % this.ring.length] as BusEntry<E>;
+  /** For subscriptions: whether one holding `held` bytes may queue `bytes` more. */
+  canQueue(held: number, bytes: number): boolean {
+    return held + bytes <= this.options.subscriberQueueBytes && this.queued + bytes <= this.options.queuesMaxBytes;
+  }
+
+  /** Called by subscriptions as their queues grow (positive) and shrink (negative). */
+  accountQueued(bytes: number): void {
+    this.queued += bytes;
+  }
+
+  /** Called by a subscription when it closes. */
+  remove(subscription: Subscription<E, K>): void {
+    this.subscribers.delete(subscription);
+  }
+
+  private entry(id: number): BusEntry<K> {
+    return this.ring[id % this.ring.length] as BusEntry<K>;
   }
 
   private evictOldest(): void {
-    this.bytes -= this.entry(this.oldest).json.length;
+    this.bytes -= entryBytes(this.entry(this.oldest));
     this.ring[this.oldest % this.ring.length] = undefined;
     this.oldest++;
   }
 }
 
-export class Subscription<E extends Sequenced> {
-  private queue: BusEntry<E>[] = [];
+export class Subscription<E extends Sequenced, K> {
+  private queue: BusEntry<K>[] = [];
+  private queueBytes = 0;
   private position: number;
   private lagged: boolean;
   private pendingGap: number | null | undefined;
@@ -191,11 +242,9 @@ export class Subscription<E extends Sequenced> {
   overflows = 0;
 
   constructor(
-    private readonly bus: EventBus<E>,
-    private readonly filter: EventFilter<E> | undefined,
-    private readonly queueLimit: number,
+    private readonly bus: EventBus<E, K>,
+    private readonly filter: EventFilter<K> | undefined,
     after: number | undefined,
-    private readonly onClose: () => void,
   ) {
     if (after === undefined) {
       this.position = bus.lastId;
@@ -215,36 +264,42 @@ export class Subscription<E extends Sequenced> {
   }
 
   /** Called by the bus for every published event. */
-  offer(entry: BusEntry<E>): void {
+  offer(entry: BusEntry<K>): void {
     if (this.ended || this.lagged) return;
-    if (this.filter && !this.filter(entry.event)) {
-      this.position = entry.event.id;
+    if (this.filter && !this.filter(entry.key)) {
+      this.position = entry.id;
       return;
     }
-    if (this.queue.length >= this.queueLimit) {
+    const bytes = entryBytes(entry);
+    if (this.queue.length >= this.bus.options.subscriberQueue || !this.bus.canQueue(this.queueBytes, bytes)) {
       this.lagged = true;
       this.overflows++;
+      this.bus.overflows++;
     } else {
       this.queue.push(entry);
-      this.position = entry.event.id;
+      this.queueBytes += bytes;
+      this.bus.accountQueued(bytes);
+      this.position = entry.id;
     }
     this.notify();
   }
 
-  /** Everything deliverable now, in order: queued events, or the next catch-up batch from the ring. */
-  take(): BusItem<E>[] {
-    const items: BusItem<E>[] = [];
+  /**
+   * What is deliverable now, in order, up to `maxBytes` of JSON (but always one event when there is
+   * one): queued events, or the next catch-up batch from the ring.
+   */
+  take(maxBytes = Infinity): BusItem<K>[] {
+    const items: BusItem<K>[] = [];
     if (this.pendingGap !== undefined) {
       items.push({ kind: 'gap', missed: this.pendingGap });
       this.pendingGap = undefined;
     }
     if (this.queue.length > 0) {
-      for (const entry of this.queue) items.push({ kind: 'event', ...entry });
-      this.queue = [];
+      for (const entry of this.dequeue(maxBytes)) items.push({ kind: 'event', ...entry });
       return items;
     }
     if (this.lagged && !this.ended) {
-      const batch = this.bus.read(this.position, this.filter, this.queueLimit);
+      const batch = this.bus.read(this.position, this.filter, this.bus.options.subscriberQueue, maxBytes);
       if (batch.missed !== 0) items.push({ kind: 'gap', missed: batch.missed });
       for (const entry of batch.entries) items.push({ kind: 'event', ...entry });
       this.position = batch.position;
@@ -273,12 +328,40 @@ export class Subscription<E extends Sequenced> {
   close(): void {
     if (this.ended) return;
     this.ended = true;
+    this.bus.accountQueued(-this.queueBytes);
     this.queue = [];
-    this.onClose();
+    this.queueBytes = 0;
+    this.bus.remove(this);
     this.notify();
+  }
+
+  /** Removes queued entries from the front, up to maxBytes of JSON (at least one). */
+  private dequeue(maxBytes: number): BusEntry<K>[] {
+    let count = 0;
+    let json = 0;
+    let bytes = 0;
+    while (count < this.queue.length && (count === 0 || json + this.queue[count].size <= maxBytes)) {
+      json += this.queue[count].size;
+      bytes += entryBytes(this.queue[count]);
+      count++;
+    }
+    const taken = count === this.queue.length ? this.queue : this.queue.slice(0, count);
+    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    this.queueBytes -= bytes;
+    this.bus.accountQueued(-bytes);
+    return taken;
   }
 
   private notify(): void {
     this.wake?.();
   }
+}
+
+/**
+ * What an entry holds in memory. V8 keeps a string of Latin-1 characters at one byte each, and any
+ * other at two; pure ASCII text (UTF-8 size equal to its length) is surely the former.
+ */
+function entryBytes(entry: BusEntry<unknown>): number {
+  const text = entry.size === entry.json.length ? entry.size : 2 * entry.json.length;
+  return text + ENTRY_OVERHEAD_BYTES;
 }

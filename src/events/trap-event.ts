@@ -1,4 +1,5 @@
 import type { VarbindJson } from '../snmp/varbind.ts';
+import type { EventBus } from './trap-bus.ts';
 
 export type TrapVersion = '1' | '2c' | '3';
 export type TrapPduType = 'trap' | 'trapV2' | 'inform';
@@ -23,3 +24,17 @@ export interface TrapEvent {
   varbinds: VarbindJson[];
   v1?: { enterprise: string; agentAddress: string; genericTrap: number; specificTrap: number };
 }
+
+/** The fields trap filters test: all the bus keeps of an event besides its JSON. */
+export interface TrapFilterFields {
+  sourceAddress: string;
+  trapOid: string;
+  version: TrapVersion;
+}
+
+export function trapFilterFields(event: TrapEvent): TrapFilterFields {
+  return { sourceAddress: event.source.address, trapOid: event.trapOid, version: event.version };
+}
+
+/** The bus the trap receiver publishes to and the trap routes read from. */
+export type TrapBus = EventBus<TrapEvent, TrapFilterFields>;

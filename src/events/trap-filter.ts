@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { EventFilter } from './trap-bus.ts';
-import type { TrapEvent, TrapVersion } from './trap-event.ts';
+import type { TrapFilterFields, TrapVersion } from './trap-event.ts';
 
 export interface AddressRange {
   address: string;
@@ -46,20 +46,20 @@ export interface TrapFilterSpec {
 }
 
 /** All given conditions must hold; undefined when there are none. */
-export function trapFilter(spec: TrapFilterSpec): EventFilter<TrapEvent> | undefined {
-  const tests: EventFilter<TrapEvent>[] = [];
+export function trapFilter(spec: TrapFilterSpec): EventFilter<TrapFilterFields> | undefined {
+  const tests: EventFilter<TrapFilterFields>[] = [];
   if (spec.source) {
     const matches = sourceMatcher(spec.source);
-    tests.push((event) => matches(event.source.address));
+    tests.push((fields) => matches(fields.sourceAddress));
   }
   if (spec.trapOid !== undefined) {
     const prefix = spec.trapOid.replace(/^\./, '');
-    tests.push((event) => oidHasPrefix(event.trapOid, prefix));
+    tests.push((fields) => oidHasPrefix(fields.trapOid, prefix));
   }
   if (spec.version) {
     const version = spec.version;
-    tests.push((event) => event.version === version);
+    tests.push((fields) => fields.version === version);
   }
   if (tests.length === 0) return undefined;
-  return (event) => tests.every((test) => test(event));
+  return (fields) => tests.every((test) => test(fields));
 }

@@ -53,12 +53,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly sseSubscribers = new Gauge({
-    name: 'netprobe_trap_subscribers',
-    help: 'Open server-sent-event trap subscriptions',
-    registers: [this.registry],
-  });
-
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

@@ -2,8 +2,7 @@ import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { Config } from '../config.ts';
-import type { EventBus } from '../events/trap-bus.ts';
-import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
+import type { TrapBus, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import type { MibResolver } from './mib.ts';
@@ -25,6 +24,8 @@ export const DROP_REASONS = [
   'unsupportedPdu',
   /** A notification without sysUpTime.0/snmpTrapOID.0, or a v1 trap with an invalid generic-trap. */
   'invalidNotification',
+  /** A notification whose event JSON is larger than TRAP_MAX_EVENT_BYTES. */
+  'tooLarge',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -79,7 +80,7 @@ export class TrapReceiver {
 
   constructor(
     private readonly config: TrapsConfig,
-    private readonly deps: { bus: EventBus<TrapEvent>; mib: () => MibResolver; logger: Logger },
+    private readonly deps: { bus: TrapBus; mib: () => MibResolver; logger: Logger },
   ) {
     this.userNames = new Set(config.users.map((user) => user.name));
   }
@@ -196,9 +197,12 @@ export class TrapReceiver {
       this.drop('invalidNotification', rinfo);
       return;
     }
+    if (!this.deps.bus.publish(decoded.event)) {
+      this.drop('tooLarge', rinfo);
+      return;
+    }
     this.counters.received[decoded.event.version]++;
     this.counters.receivedByPduType[decoded.event.pduType]++;
-    this.deps.bus.publish(decoded.event);
   };
 
   private drop(reason: DropReason, rinfo: dgram.RemoteInfo | undefined): void {

@@ -1,5 +1,5 @@
 import { EventBus } from '../events/trap-bus.ts';
-import type { TrapEvent } from '../events/trap-event.ts';
+import { trapFilterFields, type TrapBus } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
 import type { MibResolver } from './mib.ts';
 import { TrapReceiver, type TrapsConfig } from './trap-receiver.ts';
@@ -7,7 +7,7 @@ import { TrapReceiver, type TrapsConfig } from './trap-receiver.ts';
 /** What the trap routes and main.ts need: the bus, the UDP receiver feeding it, and the MIB for names and filters. */
 export interface TrapService {
   config: TrapsConfig;
-  bus: EventBus<TrapEvent>;
+  bus: TrapBus;
   receiver: TrapReceiver;
   mib: () => MibResolver;
 }
@@ -19,10 +19,15 @@ export interface TrapService {
 export function createTrapService(config: TrapsConfig, loadMib: () => MibResolver, logger: Logger): TrapService {
   let loaded: MibResolver | undefined;
   const mib = () => (loaded ??= loadMib());
-  const bus = new EventBus<TrapEvent>({
+  const bus: TrapBus = new EventBus({
     bufferSize: config.bufferSize,
+    bufferBytes: config.bufferBytes,
+    maxEventBytes: config.maxEventBytes,
     subscriberQueue: config.subscriberQueue,
+    subscriberQueueBytes: config.subscriberQueueBytes,
+    queuesMaxBytes: config.queuesMaxBytes,
     maxSubscribers: config.maxSubscribers,
+    keyOf: trapFilterFields,
   });
   const receiver = new TrapReceiver(config, { bus, mib, logger: logger.child({ subsystem: 'traps' }) });
   return { config, bus, receiver, mib };

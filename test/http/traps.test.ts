@@ -184,6 +184,52 @@ describe('GET /snmp/traps: the stream', () => {
     await again.body?.cancel();
   });
 
+  it('HEAD answers the stream headers and subscribes nothing (hono would drop the body, never releasing it)', async () => {
+    const { app, bus } = trapApp();
+    for (let i = 0; i < 20; i++) {
+      const response = await app.request('/snmp/traps', { method: 'HEAD' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      expect(response.body).toBeNull();
+    }
+    expect(bus.subscriberCount).toBe(0);
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/^netprobe_trap_subscribers 0$/m);
+  });
+
+  it('the subscriber gauge is read from the bus: it counts open streams and returns to 0 when they end', async () => {
+    const { app } = trapApp();
+    const gauge = async () => Number(/^netprobe_trap_subscribers (\d+)$/m.exec(await (await app.request('/metrics')).text())?.[1]);
+    const clients = [await SseClient.fromResponse(await app.request('/snmp/traps')), await SseClient.fromResponse(await app.request('/snmp/traps'))];
+    expect(await gauge()).toBe(2);
+    for (const client of clients) client.close();
+    for (let i = 0; i < 50 && (await gauge()) > 0; i++) await sleep(10);
+    expect(await gauge()).toBe(0);
+  });
+
+  it('a client catching up gets its backlog in chunks of at most 64 KiB of events, all of them, in order', async () => {
+    const { app, bus } = trapApp({ subscriberQueue: 1000, bufferSize: 1000 });
+    const response = await app.request('/snmp/traps');
+    const reader = response.body!.getReader();
+    await reader.read(); // the first comment: subscribed
+    const bulky = [{ oid: '1.3.6.1.4.1.99999.1.1', type: 'OctetString' as const, value: 'x'.repeat(10_000) }];
+    for (let i = 0; i < 60; i++) bus.publish(fields({ varbinds: bulky })); // ~600 KB, nobody reads meanwhile
+    const chunks: number[] = [];
+    let text = '';
+    const decoder = new TextDecoder();
+    while ((text.match(/^id: /gm) ?? []).length < 60) {
+      const { value } = await reader.read();
+      chunks.push(value!.length);
+      text += decoder.decode(value, { stream: true });
+    }
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024 + 60 * 40); // plus the SSE framing of each event
+    expect(chunks.length).toBeGreaterThanOrEqual(10);
+    await reader.cancel();
+    for (let i = 0; i < 50 && bus.subscriberCount > 0; i++) await sleep(10);
+    expect(bus.subscriberCount).toBe(0);
+  });
+
   it('ends the stream with a final comment when the bus closes (shutdown)', async () => {
     const { app, bus } = trapApp();
     const client = await SseClient.fromResponse(await app.request('/snmp/traps'));

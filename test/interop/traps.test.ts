@@ -222,7 +222,7 @@ describe('resume and filters', () => {
     const seen = await first.trap((e) => markerOf(e) === `${tag}-2`);
     first.close();
     for (const n of [3, 4, 5]) await sendMarked(OIDS.linkDown, `${tag}-${n}`);
-    await waitForCounter(() => stack.deps.traps.bus.recent(1)[0]?.varbinds.some((vb) => vb.value === `${tag}-5`) ? 1 : 0, 1);
+    await waitForCounter(() => (stack.deps.traps.bus.recent(1)[0]?.json.includes(`"${tag}-5"`) ? 1 : 0), 1);
 
     const resumed = await subscribe('', { 'last-event-id': String(seen.id) });
     await resumed.trap((e) => markerOf(e) === `${tag}-5`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrapEvent } from '../../src/events/trap-event.ts';
+import { trapFilterFields, type TrapEvent, type TrapFilterFields } from '../../src/events/trap-event.ts';
 import { oidHasPrefix, parseAddressRange, sourceMatcher, trapFilter } from '../../src/events/trap-filter.ts';
 
 function matches(range: string, address: string): boolean {
@@ -8,8 +8,9 @@ function matches(range: string, address: string): boolean {
   return sourceMatcher(parsed)(address);
 }
 
-function event(fields: Partial<TrapEvent>): TrapEvent {
-  return {
+/** What the bus keeps of such an event, which is what filters see. */
+function event(fields: Partial<TrapEvent>): TrapFilterFields {
+  return trapFilterFields({
     id: 1,
     receivedAt: '2026-01-01T00:00:00.000Z',
     source: { address: '192.0.2.10', port: 50000 },
@@ -19,7 +20,7 @@ function event(fields: Partial<TrapEvent>): TrapEvent {
     uptime: 0,
     varbinds: [],
     ...fields,
-  };
+  });
 }
 
 describe('source filter: IP or CIDR', () => {

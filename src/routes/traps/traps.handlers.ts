@@ -1,37 +1,46 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { Context } from 'hono';
 import { AdapterError, isAdapterError } from '../../errors.ts';
-import type { BusItem, EventFilter, Subscription } from '../../events/trap-bus.ts';
-import type { TrapEvent } from '../../events/trap-event.ts';
+import type { BusEntry, BusItem, EventFilter, Subscription } from '../../events/trap-bus.ts';
+import type { TrapEvent, TrapFilterFields } from '../../events/trap-event.ts';
 import { parseAddressRange, trapFilter } from '../../events/trap-filter.ts';
-import type { Metrics } from '../../http/metrics.ts';
+import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv } from '../../http/types.ts';
 import type { TrapService } from '../../snmp/trap-service.ts';
 import type { TrapFilterQuery, TrapRecentRoute, TrapStreamRoute } from './traps.routes.ts';
 
 export interface TrapRouteDeps {
   traps: TrapService;
-  metrics?: Metrics;
 }
 
-export function trapStreamHandler({ traps, metrics }: TrapRouteDeps): RouteHandler<TrapStreamRoute, AppEnv> {
+type TrapSubscription = Subscription<TrapEvent, TrapFilterFields>;
+
+/** The most event JSON one chunk of the stream carries (a larger event goes alone). */
+const STREAM_CHUNK_MAX_BYTES = 64 * 1024;
+
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'transfer-encoding': 'chunked',
+  'x-accel-buffering': 'no', // nginx: do not buffer the stream
+};
+
+const SUBSCRIBED = Buffer.from(': subscribed\n\n'); // the first chunk: the client knows it is subscribed
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+const SHUTTING_DOWN = Buffer.from(': server shutting down\n\n');
+
+export function trapStreamHandler({ traps }: TrapRouteDeps): RouteHandler<TrapStreamRoute, AppEnv> {
   return (c) => {
     const query = c.req.valid('query');
     const lastEventId = c.req.valid('header')['last-event-id'];
     const filter = filterFromQuery(query, traps);
     ensureEnabled(traps);
+    // hono answers HEAD with the GET handler and then drops the body unread: a subscription made for it
+    // would never be released.
+    if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
     const subscription = traps.bus.subscribe({ filter, after: lastEventId !== undefined ? Number(lastEventId) : query.since });
-    metrics?.sseSubscribers.inc();
-    c.header('X-Accel-Buffering', 'no'); // nginx: do not buffer the stream
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => subscription.close());
-      try {
-        await pump(stream, subscription, traps.config.heartbeatMs);
-      } finally {
-        subscription.close();
-        metrics?.sseSubscribers.dec();
-      }
-    });
+    return c.body(eventStream(subscription, traps.config.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
   };
 }
 
@@ -41,44 +50,102 @@ export function trapRecentHandler({ traps }: TrapRouteDeps): RouteHandler<TrapRe
     const filter = filterFromQuery(query, traps);
     ensureEnabled(traps);
     const { bus } = traps;
-    if (query.since === undefined) return c.json({ events: bus.recent(query.limit, filter), lastId: bus.lastId }, 200);
+    if (query.since === undefined) return recentBody(c, bus.recent(query.limit, filter), { lastId: bus.lastId }) as never;
     const read = bus.read(query.since, filter, query.limit);
-    const events = read.entries.map((entry) => entry.event);
-    return c.json({ events, lastId: bus.lastId, ...(read.missed === 0 ? {} : { missed: read.missed }) }, 200);
+    return recentBody(c, read.entries, { lastId: bus.lastId, ...(read.missed === 0 ? {} : { missed: read.missed }) }) as never;
   };
 }
 
-/** Writes what the subscription delivers until it ends (client gone, or shutdown: then a final comment). */
-async function pump(stream: SSEStreamingApi, subscription: Subscription<TrapEvent>, heartbeatMs: number): Promise<void> {
-  await stream.write(': subscribed\n\n'); // sends the headers now, so the client knows it is subscribed
-  while (!stream.aborted) {
-    const items = subscription.take();
-    if (items.length > 0) {
-      // One write per batch, not per event: a client catching up gets its backlog in few chunks.
-      await stream.write(items.map(sseMessage).join(''));
-      continue;
-    }
-    const waited = await subscription.wait(heartbeatMs);
-    if (waited === 'timeout') await stream.write(': heartbeat\n\n');
-    if (waited === 'closed') break;
-    // Let the rest of this event-loop turn's datagrams be queued too, so that under load they go out in
-    // one write (and one wake-up) rather than one per event and subscriber.
-    if (waited === 'ready') await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  if (!stream.aborted) await stream.write(': server shutting down\n\n');
+/**
+ * `{"events":[…], …rest}` spliced from the JSON the bus keeps, rather than parsed back into objects and
+ * serialized again: a page of large events costs its text once, not several times over.
+ */
+function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], rest: { lastId: number; missed?: number | null }): Response {
+  const events = entries.map((entry) => entry.json).join(',');
+  return c.body(`{"events":[${events}],${JSON.stringify(rest).slice(1)}`, 200, { 'content-type': 'application/json' });
 }
 
-/** The SSE wire form of one item. The data is JSON, which never contains a raw line break: one `data:` line. */
-function sseMessage(item: BusItem<TrapEvent>): string {
-  if (item.kind === 'gap') return `event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n`;
-  return `id: ${item.event.id}\nevent: trap\ndata: ${item.json}\n\n`;
+/**
+ * The SSE body, as a pull source: @hono/node-server reads the next chunk only once the socket has
+ * taken the previous one (it waits for 'drain'), so a client that stops reading stops the pulls. Its
+ * events then wait in the bus, which bounds them (and switches it to catching up from the ring), not
+ * in stream buffers, which would not. The subscription is released when the body is cancelled (the
+ * client went away while it was being read), when the connection closes before it was ever read, and
+ * when a pull fails.
+ */
+function eventStream(subscription: TrapSubscription, heartbeatMs: number, clientGone: AbortSignal): ReadableStream<Uint8Array> {
+  let started = false;
+  let released = false;
+  const release = () => {
+    released = true;
+    subscription.close();
+  };
+  if (clientGone.aborted) release();
+  else clientGone.addEventListener('abort', release, { once: true });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (!started) {
+            started = true;
+            controller.enqueue(SUBSCRIBED);
+            return;
+          }
+          const chunk = await nextChunk(subscription, heartbeatMs);
+          if (released) return;
+          if (chunk) return controller.enqueue(chunk);
+          // The bus closed: the service is shutting down.
+          controller.enqueue(SHUTTING_DOWN);
+          controller.close();
+        } catch (err) {
+          release();
+          controller.error(err);
+        }
+      },
+      cancel: release,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The next chunk to send: events (up to STREAM_CHUNK_MAX_BYTES), or a heartbeat when idle; undefined once the subscription ends. */
+async function nextChunk(subscription: TrapSubscription, heartbeatMs: number): Promise<Buffer | undefined> {
+  for (;;) {
+    const items = subscription.take(STREAM_CHUNK_MAX_BYTES);
+    if (items.length > 0) return sseChunk(items);
+    const waited = await subscription.wait(heartbeatMs);
+    if (waited === 'closed') return undefined;
+    if (waited === 'timeout') return HEARTBEAT;
+    // Let the rest of this event-loop turn's datagrams be queued too, so that under load they go out in
+    // one chunk (and one wake-up) rather than one per event and subscriber.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * The SSE wire form of items, in one buffer. JSON never contains a raw line break, so each event is
+ * one `data:` line.
+ */
+function sseChunk(items: BusItem<TrapFilterFields>[]): Buffer {
+  const heads = items.map((item) => (item.kind === 'gap' ? `event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n` : `id: ${item.id}\nevent: trap\ndata: `));
+  let length = 0;
+  items.forEach((item, i) => (length += heads[i].length + (item.kind === 'event' ? item.size + 2 : 0)));
+  const chunk = Buffer.allocUnsafe(length);
+  let offset = 0;
+  items.forEach((item, i) => {
+    offset += chunk.write(heads[i], offset, 'latin1');
+    if (item.kind === 'gap') return;
+    offset += chunk.write(item.json, offset, 'utf8');
+    offset += chunk.write('\n\n', offset, 'latin1');
+  });
+  return chunk;
 }
 
 /**
  * The query is already validated; what is left is resolving a symbolic trapOid, which needs the MIBs.
  * An unknown name is a 400 (invalid-request), as on the SNMP routes.
  */
-function filterFromQuery(query: TrapFilterQuery, traps: TrapService): EventFilter<TrapEvent> | undefined {
+function filterFromQuery(query: TrapFilterQuery, traps: TrapService): EventFilter<TrapFilterFields> | undefined {
   let trapOid: string | undefined;
   if (query.trapOid !== undefined) {
     try {

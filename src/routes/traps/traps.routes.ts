@@ -112,7 +112,9 @@ const STREAM_DESCRIPTION = `Server-sent events: one \`event: trap\` message per 
 
 **Resume.** Reconnect with \`Last-Event-ID\` (EventSource does this itself) or \`?since=<id>\`: the buffered events after that id that match the filters come first, then live ones, without gap or duplicate. If the id is older than the buffer (TRAP_BUFFER events), the first message is \`event: gap\` with \`{"missed": N}\`; an id from an earlier run of the service gives \`{"missed": null}\` followed by the whole buffer.
 
-**Slow clients.** Each subscriber has a queue of TRAP_SUBSCRIBER_QUEUE events; the receiver never waits for a client. When the queue is full the client is not disconnected: once it has drained its queue it catches up by reading the buffer from where it was, then continues live. Only if it falls more than TRAP_BUFFER events behind does it get \`event: gap\` with the number of events lost, and continues from the oldest buffered event.
+**Slow clients.** Each subscriber has a queue of at most TRAP_SUBSCRIBER_QUEUE events and TRAP_SUBSCRIBER_QUEUE_BYTES bytes, and all queues together hold at most TRAP_QUEUES_MAX_BYTES; the receiver never waits for a client, and the service sends a client only as fast as it reads. When its queue is full the client is not disconnected: once it has drained its queue it catches up by reading the buffer from where it was, then continues live. Only if it falls behind what the buffer holds (TRAP_BUFFER events, TRAP_BUFFER_BYTES bytes) does it get \`event: gap\` with the number of events lost, and continues from the oldest buffered event.
+
+Notifications whose event JSON exceeds TRAP_MAX_EVENT_BYTES are dropped and counted (\`netprobe_traps_dropped_total{reason="tooLarge"}\`). HEAD answers the stream's headers without subscribing.
 
 At most TRAP_MAX_SUBSCRIBERS streams are open at once (503 beyond). When the service shuts down it ends each stream after a final comment.`;
 
