@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp, type AppDeps } from './app.ts';
 import { formatConfigIssues, loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
+import { GracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
@@ -32,32 +33,20 @@ async function main(): Promise<void> {
   if (httpPort && httpPort !== config.http.port) deps.resolver.policy.denyOwnPorts([httpPort]);
   logger.info({ address, port: httpPort }, 'http listening');
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  const graceful = new GracefulShutdown(server);
+  const shutdown = async (signal: string) => {
+    if (graceful.stopping) return;
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs }, 'shutting down');
     deps.readiness.set('http', 'down', 'shutting down');
+    const stopped = graceful.stop(config.http.shutdownTimeoutMs);
     stopTrapReceiver(deps);
-    const deadline = setTimeout(() => {
-      logger.warn('shutdown timeout reached; closing remaining connections');
-      server.closeAllConnections();
-    }, config.http.shutdownTimeoutMs);
-    deadline.unref();
-    // Connections that finish a response during shutdown (SSE streams ending) would otherwise idle until the keep-alive timeout.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    sweep.unref();
-    server.close(() => {
-      clearTimeout(deadline);
-      clearInterval(sweep);
-      logger.info('stopped');
-      logger.flush?.();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    if ((await stopped) === 'timedOut') logger.warn('shutdown timeout reached; remaining connections were closed');
+    logger.info('stopped');
+    logger.flush?.();
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** Parses the MIBs now rather than on the first request or trap, and says which files could not be loaded. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { attemptMatch, noMatch } from './matcher.ts';
+import { matchExpect, noMatch } from './matcher.ts';
 import { abortFailure, probeError, streamFailure } from './outcomes.ts';
 import type { ProbeContext, ProbeError, ProbeMatch, ProbeOptions, ProbeResponse } from './types.ts';
 
@@ -34,12 +34,8 @@ export function exchange(socket: Socket, options: ProbeOptions, context: ProbeCo
     const onData = (chunk: Buffer) => {
       collector.add(chunk, started);
       if (options.expect) {
-        const attempt = attemptMatch(options.expect, collector.text());
-        if (attempt.kind === 'tooSlow') return finish('match', probeError('REGEX_TIMEOUT', 'the expect pattern took too long to evaluate'));
-        if (attempt.kind === 'matched') {
-          match = attempt.match;
-          return finish('match');
-        }
+        match = matchExpect(options.expect, collector.text());
+        if (match) return finish('match');
       }
       if (collector.full) finish('readBytes');
     };

@@ -1,5 +1,6 @@
 import type { SecureVersion } from 'node:tls';
 import type { IpFamilyPreference } from '../net/resolve.ts';
+import type { ExpectPattern } from './matcher.ts';
 
 export const PROBE_PROTOCOLS = ['tcp', 'tls', 'udp'] as const;
 export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
@@ -17,7 +18,6 @@ export const PROBE_ERROR_CODES = [
   'UNREACHABLE',
   'TLS',
   'NO_MATCH',
-  'REGEX_TIMEOUT',
   'POLICY',
   'CANCELLED',
   'ERROR',
@@ -36,7 +36,7 @@ export interface TlsProbeOptions {
 /** What a prober does once connected. */
 export interface ProbeOptions {
   send?: Buffer;
-  expect?: RegExp;
+  expect?: ExpectPattern;
   readBytes: number;
   /** Whether to read at all: true when `send`, `expect` or `readBytes` was asked for. */
   read: boolean;

@@ -1,7 +1,7 @@
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { ignoreLateErrors } from './connect.ts';
 import { ResponseCollector } from './exchange.ts';
-import { attemptMatch, noMatch } from './matcher.ts';
+import { matchExpect, noMatch } from './matcher.ts';
 import { abortFailure, connectFailure, describe, probeError } from './outcomes.ts';
 import type { ProbeContext, ProbeMatch, ProbeOptions, Prober, ProberOutcome, ProbeResponse, ProbeTarget } from './types.ts';
 
@@ -60,14 +60,8 @@ class DatagramExchange {
     this.collector.add(datagram, this.sentAt);
     const { expect } = this.options;
     if (!expect) return this.finish({ state: 'open', ...this.read('datagram') });
-    const attempt = attemptMatch(expect, this.collector.text());
-    if (attempt.kind === 'tooSlow') {
-      return this.finish({ state: 'open', ...this.read('match'), error: probeError('REGEX_TIMEOUT', 'the expect pattern took too long to evaluate') });
-    }
-    if (attempt.kind === 'matched') {
-      this.match = attempt.match;
-      return this.finish({ state: 'open', ...this.read('match') });
-    }
+    this.match = matchExpect(expect, this.collector.text());
+    if (this.match) return this.finish({ state: 'open', ...this.read('match') });
     if (this.collector.full) {
       this.finish({ state: 'open', ...this.read('readBytes'), error: probeError('NO_MATCH', 'the answer did not match expect (reading ended: readBytes)') });
     }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
+import { EXPECT_FLAGS, ExpectCompiler, expectCostProblem, MAX_EXPECT_COST, type ExpectPattern } from '../probe/matcher.ts';
 import {
   PROBE_ERROR_CODES,
   PROBE_PROTOCOLS,
@@ -30,7 +31,7 @@ const MAX_CA_LENGTH = 256 * 1024;
 
 const DNS_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 const HEX_PAYLOAD = /^(?:[\s:]*[0-9a-fA-F]{2})*[\s:]*$/;
-const REGEX_FLAGS = /^[imsu]{0,4}$/;
+const REGEX_FLAGS = new RegExp(`^[${EXPECT_FLAGS}]{0,${EXPECT_FLAGS.length}}$`);
 const ALPN_ID = /^[\x21-\x7e]{1,255}$/;
 
 function bareHost(host: string): string {
@@ -129,14 +130,19 @@ function sharedFields(limits: ProbeLimits) {
       .optional()
       .openapi({
         example: '^220 ',
-        description: `A JavaScript regular expression (at most ${MAX_EXPECT_LENGTH} characters) matched against the UTF-8 text read so far. Alone (no \`send\`) it is a banner grab`,
+        description:
+          `An RE2 regular expression (Go regexp syntax, as in blackbox_exporter; at most ${MAX_EXPECT_LENGTH} characters) matched against the UTF-8 text read so far. ` +
+          'Matching takes time linear in the input, so no pattern can stall the service; in exchange there are no backreferences and no lookaround (400), ' +
+          'and `\\x{41}` replaces `\\u0041`. Named groups are `(?P<name>…)` or `(?<name>…)`. ' +
+          `The compiled pattern's size times readBytes may be at most ${MAX_EXPECT_COST} (${MAX_EXPECT_COST / DEFAULT_READ_BYTES} RE2 instructions at the default readBytes). ` +
+          'Alone (no `send`) it is a banner grab',
       }),
     expectFlags: z
       .string()
       .regex(REGEX_FLAGS, 'may contain only i, m, s, u, each at most once')
       .refine((flags) => new Set(flags).size === flags.length, 'may contain only i, m, s, u, each at most once')
       .optional()
-      .openapi({ example: 'i', description: 'Flags for expect: i, m, s, u' }),
+      .openapi({ example: 'i', description: 'Flags for expect: i (case-insensitive), m (^ and $ at line ends), s (. matches a newline); u is accepted and changes nothing (RE2 always matches code points)' }),
     readBytes: z
       .number()
       .int()
@@ -200,6 +206,7 @@ export interface PlanIssue {
 /** Applies defaults and per-target overrides, and checks what depends on several fields at once. */
 export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: true; plan: ProbePlan } | { ok: false; issues: PlanIssue[] } {
   const issues: PlanIssue[] = [];
+  const patterns = new ExpectCompiler();
   const { targets, concurrency, ...shared } = body;
 
   if (targets === undefined) {
@@ -207,7 +214,7 @@ export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: t
       return { ok: false, issues: [{ path: [], message: 'give host and port for one probe, or targets for a batch' }] };
     }
     if (concurrency !== undefined) issues.push({ path: ['concurrency'], message: 'applies to batches (targets) only' });
-    const spec = toSpec(shared, [], limits, issues, true);
+    const spec = toSpec(shared, [], limits, patterns, issues, true);
     return issues.length || !spec ? { ok: false, issues } : { ok: true, plan: { kind: 'single', spec } };
   }
 
@@ -218,7 +225,7 @@ export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: t
   targets.forEach((target, index) => {
     const merged: TargetFields = { ...definedOnly(shared), ...definedOnly(target) };
     if (shared.tls && target.tls) merged.tls = { ...shared.tls, ...target.tls };
-    const spec = toSpec(merged, ['targets', index], limits, issues, target.tls !== undefined);
+    const spec = toSpec(merged, ['targets', index], limits, patterns, issues, target.tls !== undefined);
     if (spec) specs.push(spec);
   });
   if (issues.length) return { ok: false, issues };
@@ -230,7 +237,14 @@ export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: t
   return { ok: true, plan: { kind: 'batch', specs, concurrency: concurrency ?? Math.min(DEFAULT_CONCURRENCY, limits.maxConcurrency) } };
 }
 
-function toSpec(fields: TargetFields, at: (string | number)[], limits: ProbeLimits, issues: PlanIssue[], tlsGivenHere: boolean): ProbeSpec | undefined {
+function toSpec(
+  fields: TargetFields,
+  at: (string | number)[],
+  limits: ProbeLimits,
+  patterns: ExpectCompiler,
+  issues: PlanIssue[],
+  tlsGivenHere: boolean,
+): ProbeSpec | undefined {
   const before = issues.length;
   const protocol: ProbeProtocol = fields.protocol ?? 'tcp';
   const host = bareHost(fields.host ?? '');
@@ -242,7 +256,8 @@ function toSpec(fields: TargetFields, at: (string | number)[], limits: ProbeLimi
     issues.push({ path: [...at, 'ipFamily'], message: `${host} is an IPv${literal} address but ipFamily is ${ipFamily}` });
   }
   if (fields.tls && tlsGivenHere && protocol !== 'tls') issues.push({ path: [...at, 'tls'], message: 'tls options apply only to protocol tls' });
-  const expect = compileExpect(fields.expect, fields.expectFlags, [...at, 'expect'], issues);
+  const readBytes = fields.readBytes ?? Math.min(DEFAULT_READ_BYTES, limits.maxReadBytes);
+  const expect = plannedExpect(fields, readBytes, patterns, at, issues);
   if (issues.length > before || fields.port === undefined) return undefined;
 
   const spec: ProbeSpec = {
@@ -251,7 +266,7 @@ function toSpec(fields: TargetFields, at: (string | number)[], limits: ProbeLimi
     port: fields.port,
     timeoutMs: fields.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ipFamily,
-    readBytes: fields.readBytes ?? Math.min(DEFAULT_READ_BYTES, limits.maxReadBytes),
+    readBytes,
     read: fields.send !== undefined || fields.expect !== undefined || fields.readBytes !== undefined,
   };
   if (fields.send !== undefined) spec.send = payloadBytes(fields.send);
@@ -260,18 +275,25 @@ function toSpec(fields: TargetFields, at: (string | number)[], limits: ProbeLimi
   return spec;
 }
 
-function compileExpect(source: string | undefined, flags: string | undefined, path: PlanIssue['path'], issues: PlanIssue[]): RegExp | undefined {
+function plannedExpect(
+  { expect: source, expectFlags: flags }: TargetFields,
+  readBytes: number,
+  patterns: ExpectCompiler,
+  at: PlanIssue['path'],
+  issues: PlanIssue[],
+): ExpectPattern | undefined {
   if (source === undefined) {
-    if (flags) issues.push({ path: [...path.slice(0, -1), 'expectFlags'], message: 'given without expect' });
+    if (flags) issues.push({ path: [...at, 'expectFlags'], message: 'given without expect' });
     return undefined;
   }
-  try {
-    return new RegExp(source, flags ?? '');
-  } catch (err) {
-    const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
-    issues.push({ path, message: `not a valid regular expression: ${reason}` });
+  const compiled = patterns.compile(source, flags);
+  if (!compiled.ok) {
+    issues.push({ path: [...at, 'expect'], message: compiled.reason });
     return undefined;
   }
+  const tooCostly = expectCostProblem(compiled.pattern, readBytes);
+  if (tooCostly) issues.push({ path: [...at, 'expect'], message: tooCostly });
+  return compiled.pattern;
 }
 
 function payloadBytes(send: NonNullable<TargetFields['send']>): Buffer {
@@ -364,7 +386,7 @@ export const ProbeResultSchema = z
       .object({
         code: z.enum(PROBE_ERROR_CODES).openapi({
           description:
-            'DNS: the name does not resolve. REFUSED: connection refused / ICMP port unreachable. RESET: the peer reset the connection. TIMEOUT: the deadline passed (connect, handshake, or no (matching) answer). UNREACHABLE: host or network unreachable. TLS: handshake failed or untrusted certificate. NO_MATCH: the peer closed or readBytes were read without `expect` matching. REGEX_TIMEOUT: `expect` took too long to evaluate (then the same pattern is refused for a minute). POLICY: the target is refused by policy. CANCELLED: the client went away. ERROR: anything else',
+            'DNS: the name does not resolve. REFUSED: connection refused / ICMP port unreachable. RESET: the peer reset the connection. TIMEOUT: the deadline passed (connect, handshake, or no (matching) answer). UNREACHABLE: host or network unreachable. TLS: handshake failed or untrusted certificate. NO_MATCH: the peer closed or readBytes were read without `expect` matching. POLICY: the target is refused by policy. CANCELLED: the client went away. ERROR: anything else',
         }),
         message: z.string(),
         rule: z.string().optional().openapi({ description: 'POLICY only: the target-policy rule that refused the target' }),

@@ -15,9 +15,15 @@ import { ERROR_STATUS } from './errors.ts';
 import type { MibResolver } from './mib.ts';
 import { SessionPool, type RawVarbind, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
 import { decimalToCounter64, TYPE_TAGS, varbindToJson, type VarbindJson } from './varbind.ts';
+import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS, WalkBudget } from './walk-budget.ts';
 
 export interface OperationOptions {
   signal?: AbortSignal;
+}
+
+export interface WalkOptions extends OperationOptions {
+  /** The caller collects the whole walk before answering (JSON): it reserves its share of the walk buffer. */
+  buffered?: boolean;
 }
 
 export interface VarbindsResult {
@@ -49,6 +55,10 @@ export interface SnmpServiceOptions {
   sessionIdleMs?: number;
   /** At most this many pooled sessions, each one UDP socket (default 256). */
   maxSessions?: number;
+  /** Walks in progress at once (default 32). */
+  maxWalks?: number;
+  /** Varbinds that buffered walks may hold between them (default 200 000). */
+  walkBufferVarbinds?: number;
 }
 
 /**
@@ -59,11 +69,16 @@ export class SnmpService {
   private readonly resolver: TargetResolver;
   private readonly pool: SessionPool;
   private readonly profiles: CredentialProfiles;
+  private readonly walkBudget: WalkBudget;
 
   constructor(private readonly options: SnmpServiceOptions) {
     this.resolver = options.resolver ?? new TargetResolver();
     this.profiles = new CredentialProfiles(options.credentials);
     this.pool = new SessionPool({ idleMs: options.sessionIdleMs ?? 30_000, maxSessions: options.maxSessions ?? 256 });
+    this.walkBudget = new WalkBudget({
+      maxWalks: options.maxWalks ?? DEFAULT_MAX_WALKS,
+      bufferVarbinds: options.walkBufferVarbinds ?? DEFAULT_WALK_BUFFER_VARBINDS,
+    });
   }
 
   /** Closes the pooled sessions (their sockets do not keep the process alive, so this is optional). */
@@ -110,7 +125,7 @@ export class SnmpService {
    * Ends at the end of the subtree, on endOfMibView, on a non-increasing OID (reported, never looped) and at
    * maxVarbinds. Breaking out of the iteration (or aborting the signal) stops it and gives the session back.
    */
-  async *walk(request: SnmpWalkRequest, options: OperationOptions = {}): AsyncGenerator<VarbindJson, WalkSummary> {
+  async *walk(request: SnmpWalkRequest, options: WalkOptions = {}): AsyncGenerator<VarbindJson, WalkSummary> {
     const batches = this.walkBatches(request, options);
     try {
       for (;;) {
@@ -123,8 +138,20 @@ export class SnmpService {
     }
   }
 
-  /** The same walk, one array per agent reply: callers that write or copy varbinds do it once per reply. */
-  async *walkBatches(request: SnmpWalkRequest, { signal }: OperationOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
+  /**
+   * The same walk, one array per agent reply: callers that write or copy varbinds do it once per reply.
+   * It starts only within the walk budget (UNAVAILABLE otherwise), which it holds until it ends, however it ends.
+   */
+  async *walkBatches(request: SnmpWalkRequest, { signal, buffered = false }: WalkOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
+    const reservation = this.walkBudget.reserve(buffered ? Math.min(request.maxVarbinds, this.options.maxVarbinds) : 0);
+    try {
+      return yield* this.walkReplies(request, signal);
+    } finally {
+      reservation.release();
+    }
+  }
+
+  private async *walkReplies(request: SnmpWalkRequest, signal: AbortSignal | undefined): AsyncGenerator<VarbindJson[], WalkSummary> {
     const started = performance.now();
     const root = this.mib.toNumeric(request.oid);
     const limit = Math.min(request.maxVarbinds, this.options.maxVarbinds);

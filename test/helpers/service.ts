@@ -26,7 +26,10 @@ export async function startService(env: Record<string, string> = {}, timeoutMs =
   child.stderr!.on('data', (d) => stderr.push(String(d)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${stderr.join('')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start (no "http listening" log line at info level): ${stderr.join('')}`));
+    }, timeoutMs);
     let buffered = '';
     child.stdout!.on('data', (d) => {
       buffered += String(d);

@@ -38,8 +38,9 @@ describe('POST /socket/probe validation (400 problem+json)', () => {
       expectInvalid({ host: '127.0.0.1', port: 1, expect: 'a', expectFlags: 'ii' }, 'body.expectFlags', /at most once/),
     ]);
   });
-  it('compiles expect with its flags (u makes \\p{L} valid, an unknown escape invalid)', async () => {
-    await expectInvalid({ host: '127.0.0.1', port: 1, expect: '\\-', expectFlags: 'u' }, 'body.expect', /not a valid regular expression/);
+  it('compiles expect as RE2: lookaround and backreferences are refused, saying why', async () => {
+    await expectInvalid({ host: '127.0.0.1', port: 1, expect: 'a(?=b)', expectFlags: 'u' }, 'body.expect', /not a valid regular expression for RE2.*no lookaround/);
+    await expectInvalid({ host: '127.0.0.1', port: 1, expect: '(a)\\1' }, 'body.expect', /no backreferences/);
   });
   it('rejects readBytes above config.probe.maxReadBytes', () =>
     expectInvalid({ host: '127.0.0.1', port: 1, readBytes: 2048 }, 'body.readBytes', /2048|1024/, { probe: { maxReadBytes: 1024 } }));

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServiceToExit, startService, type RunningService } from '../helpers/service.ts';
@@ -31,10 +32,17 @@ describe('the real service process', () => {
 
   it('finishes in-flight requests and exits 0 on SIGTERM', async () => {
     const other = await startService();
-    const inFlight = request(other.baseUrl).get('/docs/assets/swagger-ui-bundle.js');
-    const pending = inFlight.then((r) => r.status);
-    await new Promise((r) => setTimeout(r, 5));
+    // A TCP peer that accepts and stays silent keeps the probe request in flight until its timeout.
+    const silent = createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const pending = request(other.baseUrl)
+      .post('/socket/probe')
+      .send({ host: '127.0.0.1', port, readBytes: 16, timeoutMs: 800 })
+      .then((r) => r.status);
+    await new Promise((r) => setTimeout(r, 300));
     const code = await other.stop('SIGTERM');
+    silent.close();
     expect(await pending).toBe(200);
     expect(code).toBe(0);
     expect(other.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);

@@ -3,7 +3,7 @@ import { AdapterError } from '../../src/errors.ts';
 import { summarizeCertificate, subjectAltNames } from '../../src/probe/certificate.ts';
 import { ProbeDeadline, untilAborted, wasCancelled } from '../../src/probe/deadline.ts';
 import { ResponseCollector } from '../../src/probe/exchange.ts';
-import { attemptMatch } from '../../src/probe/matcher.ts';
+import { compileExpect, ExpectCompiler, matchExpect, MAX_EXPECT_COST, MAX_EXPECT_INSTRUCTIONS_PER_REQUEST, type ExpectPattern } from '../../src/probe/matcher.ts';
 import { connectFailure, streamFailure } from '../../src/probe/outcomes.ts';
 import { ProbeService, type ProberRegistry } from '../../src/probe/index.ts';
 import type { ResolvedTarget } from '../../src/net/resolve.ts';
@@ -50,7 +50,35 @@ describe('planning a probe request', () => {
   it('compiles expect with its flags', () => {
     const spec = specFor({ host: '192.0.2.1', port: 80, expect: '^ssh-', expectFlags: 'im' });
     expect(spec.expect?.flags).toBe('im');
-    expect(spec.expect?.test('x\nSSH-2.0')).toBe(true);
+    expect(matchExpect(spec.expect!, 'x\nSSH-2.0')).toEqual({ matched: true, groups: [] });
+  });
+
+  it('refuses what RE2 cannot run, saying so', () => {
+    for (const pattern of ['(a)\\1', 'a(?=b)', '(?<!a)b', '[']) {
+      expect(() => specFor({ host: '192.0.2.1', port: 80, expect: pattern })).toThrow(/not a valid regular expression for RE2/);
+    }
+  });
+
+  it('refuses a pattern whose size times readBytes exceeds the matching budget, naming the readBytes that would do', () => {
+    expect(() => specFor({ host: '192.0.2.1', port: 80, expect: '\\w{1000}' })).toThrow(/compiles to \d+ RE2 instructions.*simplify the pattern/);
+    const alternatives = '(?i)(error|warning|critical|failure|denied)';
+    const size = pattern(alternatives).programSize;
+    const fits = Math.floor(MAX_EXPECT_COST / size);
+    expect(specFor({ host: '192.0.2.1', port: 80, expect: alternatives, readBytes: fits }).readBytes).toBe(fits);
+    expect(() => specFor({ host: '192.0.2.1', port: 80, expect: alternatives, readBytes: fits + 1 })).toThrow(`set readBytes to at most ${fits}`);
+  });
+
+  it('compiles each distinct pattern of a request once, within a budget of instructions', () => {
+    const patterns = new ExpectCompiler();
+    const first = patterns.compile('^220 ');
+    expect(patterns.compile('^220 ')).toBe(first);
+    const big = '(?:\\w{100})'.repeat(10);
+    let refused: string | undefined;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const result = patterns.compile(`${big}${i}`);
+      if (!result.ok) refused = result.reason;
+    }
+    expect(refused).toContain(`more than ${MAX_EXPECT_INSTRUCTIONS_PER_REQUEST} RE2 instructions in all`);
   });
 
   it('merges shared fields into batch targets; a target overrides them, tls objects merge', () => {
@@ -72,19 +100,36 @@ describe('planning a probe request', () => {
   });
 });
 
-describe('expect matching', () => {
-  it('returns groups and named groups', () => {
-    expect(attemptMatch(/(?<code>\d{3}) (\w+)?/, '220 ')).toEqual({ kind: 'matched', match: { matched: true, groups: ['220', null], named: { code: '220' } } });
-    expect(attemptMatch(/x/, 'y')).toEqual({ kind: 'unmatched' });
+function pattern(source: string, flags = ''): ExpectPattern {
+  const compiled = compileExpect(source, flags);
+  if (!compiled.ok) throw new Error(compiled.reason);
+  return compiled.pattern;
+}
+
+describe('expect matching (RE2)', () => {
+  it('returns groups and named groups, in both named-group spellings', () => {
+    expect(matchExpect(pattern('(?<code>\\d{3}) (\\w+)?'), '220 ')).toEqual({ matched: true, groups: ['220', null], named: { code: '220' } });
+    expect(matchExpect(pattern('(?P<major>\\d+)\\.(?P<minor>\\d+)(?P<patch>\\.\\d+)?'), 'v2.0')).toEqual({
+      matched: true,
+      groups: ['2', '0', null],
+      named: { major: '2', minor: '0', patch: null },
+    });
+    expect(matchExpect(pattern('x'), 'y')).toBeUndefined();
   });
 
-  it('stops a catastrophic pattern instead of freezing the process, and refuses it at once afterwards', () => {
-    const started = performance.now();
-    expect(attemptMatch(/(b+)+$/, `${'b'.repeat(40)}c`, 50)).toEqual({ kind: 'tooSlow' });
-    expect(performance.now() - started).toBeLessThan(2000);
-    const again = performance.now();
-    expect(attemptMatch(/(b+)+$/, 'short')).toEqual({ kind: 'tooSlow' });
-    expect(performance.now() - again).toBeLessThan(20);
+  it('applies the flags i, m and s; u changes nothing', () => {
+    expect(matchExpect(pattern('^ssh', 'i'), 'SSH-2.0')?.matched).toBe(true);
+    expect(matchExpect(pattern('^b$'), 'a\nb\nc')).toBeUndefined();
+    expect(matchExpect(pattern('^b$', 'm'), 'a\nb\nc')?.matched).toBe(true);
+    expect(matchExpect(pattern('a.b'), 'a\nb')).toBeUndefined();
+    expect(matchExpect(pattern('a.b', 's'), 'a\nb')?.matched).toBe(true);
+    expect(matchExpect(pattern('^.$', 'u'), '😀')?.matched).toBe(true);
+  });
+
+  it('a pattern that is catastrophic for a backtracking engine answers at once (RE2 does not backtrack)', () => {
+    // Native RegExp needs about 2^4095 steps here; RE2 takes one pass.
+    expect(matchExpect(pattern('^(a+)+$'), `${'a'.repeat(4095)}!`)).toBeUndefined();
+    expect(matchExpect(pattern('^(a+)+$'), 'a'.repeat(4096))).toEqual({ matched: true, groups: ['a'.repeat(4096)] });
   });
 });
 

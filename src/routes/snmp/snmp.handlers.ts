@@ -35,7 +35,7 @@ export function snmpWalkHandler(snmp: SnmpService, record: RecordOutcome = noRec
     if (wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, request, record) as never;
 
     return counted(record, 'walk', async () => {
-      const walk = snmp.walkBatches(request, { signal: clientSignal(c) });
+      const walk = snmp.walkBatches(request, { signal: clientSignal(c), buffered: true });
       const varbinds: VarbindJson[] = [];
       let step = await walk.next();
       while (!step.done) {

@@ -21,7 +21,7 @@ const ERRORS_DESCRIPTION = [
 const TARGET_DESCRIPTION =
   'OIDs are numeric (`1.3.6.1.2.1.1.5.0`, leading dot allowed) or MIB names (`SNMPv2-MIB::sysName.0`, `sysName.0`, `IF-MIB::ifDescr.2`). Community and keys are never logged nor echoed.';
 
-const snmpErrors = () => problemResponses(401, 403, 413, 422, 429, 502, 503, 504);
+const snmpErrors = () => problemResponses(401, 403, 413, 415, 422, 429, 502, 503, 504);
 
 export const snmpGetRoute = createRoute({
   method: 'post',
@@ -58,7 +58,7 @@ export const snmpWalkRoute = createRoute({
   path: '/snmp/walk',
   tags: ['snmp'],
   summary: 'SNMP walk of a subtree (like snmpbulkwalk / snmpwalk)',
-  description: `GETBULK on v2c/v3, GETNEXT on v1. Stops at the end of the subtree, on endOfMibView, on a non-increasing OID (reported in \`stopReason\` and \`nonIncreasingOid\`, never looped) and after maxVarbinds (\`truncated: true\`). With \`Accept: application/x-ndjson\` the varbinds stream one JSON object per line as they arrive; the last line is \`{"summary": {truncated, stopReason, nonIncreasingOid?, elapsedMs}}\`, or \`{"error": <problem>}\` when the walk failed after the first varbind (errors before it answer problem+json with their status). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+  description: `GETBULK on v2c/v3, GETNEXT on v1. Stops at the end of the subtree, on endOfMibView, on a non-increasing OID (reported in \`stopReason\` and \`nonIncreasingOid\`, never looped) and after maxVarbinds (\`truncated: true\`). A JSON walk reserves its maxVarbinds in the server's walk buffer before it starts; when the buffer (SNMP_WALK_BUFFER_VARBINDS) or the walk slots (SNMP_MAX_WALKS) are taken it answers 503 with Retry-After: stream with NDJSON, which buffers nothing, or lower maxVarbinds. With \`Accept: application/x-ndjson\` the varbinds stream one JSON object per line as they arrive; the last line is \`{"summary": {truncated, stopReason, nonIncreasingOid?, elapsedMs}}\`, or \`{"error": <problem>}\` when the walk failed after the first varbind (errors before it answer problem+json with their status). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
   request: { body: { content: { 'application/json': { schema: SnmpWalkRequestSchema } }, required: true } },
   responses: {
     200: {

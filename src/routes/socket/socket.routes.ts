@@ -16,7 +16,7 @@ export function socketProbeRoute(limits: ProbeLimits) {
     },
     responses: {
       200: jsonContent(ProbeResponseSchema, 'One ProbeResult for `host`, or a ProbeBatchResult for `targets`'),
-      ...problemResponses(401, 403, 413, 429),
+      ...problemResponses(401, 403, 413, 415, 429),
     },
   });
 }
