@@ -1,89 +1,43 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
-import type { Config } from './config.ts';
-import type { DhcpClient } from './dhcp/client.ts';
-import { authMiddleware, openPathMatcher, TokenAuthenticator } from './http/auth.ts';
+import type { AppDeps } from './deps.ts';
+import { AccessControl, accessControlMiddleware, assertEveryRouteDeclaresAccess } from './http/access.ts';
 import { bodyLimitGuard } from './http/body-limit.ts';
-import type { Metrics } from './http/metrics.ts';
-import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
-import { RateLimiter, rateLimitMiddleware } from './http/rate-limit.ts';
 import { defaultHook, errorHandler, methodNotAllowedProblem, notFoundProblem } from './http/errors.ts';
+import { httpMetrics } from './http/metrics.ts';
+import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
 import { problemResponse } from './http/problem.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
-import type { TargetResolver } from './net/resolve.ts';
-import type { ProbeService } from './probe/index.ts';
-import type { Readiness } from './readiness.ts';
-import type { TrapService } from './snmp/trap-service.ts';
-import type { SnmpService } from './snmp/service.ts';
-import { dhcpRoutes } from './routes/dhcp/index.ts';
-import { docsRoutes } from './routes/docs/index.ts';
-import { metricsRoutes } from './routes/metrics/index.ts';
-import { socketRoutes } from './routes/socket/index.ts';
-import { trapsRoutes } from './routes/traps/index.ts';
-import { snmpRoutes } from './routes/snmp/index.ts';
-import { healthRoutes } from './routes/health/index.ts';
-
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  readiness: Readiness;
-  /** Resolves target names once and applies the target policy; adapters connect to what it returns. */
-  resolver: TargetResolver;
-  metrics: Metrics;
-  dhcp: DhcpClient;
-  probes: ProbeService;
-  traps: TrapService;
-  snmp: SnmpService;
-}
+import { openApiDocumentHandler } from './routes/docs/docs.handlers.ts';
+import { openApiDocument } from './routes/docs/docs.routes.ts';
+import { AREAS, type AreaRoutes } from './routes/index.ts';
+import { elapsedMs } from './time.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
-/** Builds the whole HTTP application. No I/O: sockets are opened by main.ts alone. */
-export function createApp(deps: AppDeps): App {
+/**
+ * Builds the whole HTTP application from its dependencies and its areas (src/routes/index.ts). No I/O:
+ * sockets are opened by main.ts alone. Throws when a mounted route does not declare its access.
+ */
+export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): App {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
 
-  app.use(deps.metrics.middleware());
+  app.use(httpMetrics(deps.metrics));
   app.use(requestId({ headerName: 'x-request-id' }));
-  app.use(async (c, next) => {
-    const started = performance.now();
-    c.set('logger', logger);
-    await next();
-    logger.info(
-      {
-        reqId: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      },
-      'request',
-    );
-  });
+  app.use(requestLog(logger));
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
-
-  const authenticator = new TokenAuthenticator(config.auth.tokens);
-  const isOpen = openPathMatcher(config.auth.openPaths);
-  app.use(authMiddleware(authenticator, isOpen));
-  if (config.limits.ratePerSecond > 0) {
-    app.use(rateLimitMiddleware(new RateLimiter(config.limits.ratePerSecond, config.limits.rateBurst), isOpen));
-  }
+  app.use(accessControlMiddleware(new AccessControl(config)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'API token from API_TOKENS; scopes: read (get, getnext, bulk, walk, probe, dhcp), write (set), traps (stream, recent).',
+    description: 'API token from API_TOKENS. Each operation names the scope it needs (read, write or traps).',
   });
 
-  app.route('/', healthRoutes(deps.readiness, () => (authenticator.enabled ? [] : ['no API tokens configured: the API is open to anyone who can reach it'])));
-  app.route('/', snmpRoutes(deps));
-  app.route('/', trapsRoutes(deps));
-  app.route('/', dhcpRoutes(deps));
-  app.route('/', socketRoutes(deps));
-  app.route('/', docsRoutes());
-  app.route('/', metricsRoutes(deps.metrics));
-
-  app.doc31('/openapi.json', OPENAPI_DOCUMENT_CONFIG);
+  for (const routes of areas) app.route('/', routes(deps));
+  app.openapi(openApiDocument, openApiDocumentHandler(() => app.getOpenAPI31Document(OPENAPI_DOCUMENT_CONFIG)));
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);
@@ -98,7 +52,21 @@ export function createApp(deps: AppDeps): App {
     }),
   );
 
+  assertEveryRouteDeclaresAccess(app.routes);
   return app;
+}
+
+/** One JSON line per request: id, method, path, status, duration. Never bodies. */
+function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    c.set('logger', logger);
+    await next();
+    logger.info(
+      { reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs: elapsedMs(started) },
+      'request',
+    );
+  };
 }
 
 function allowedMethods(app: App, path: string): string[] {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseRule } from './net/policy.ts';
+import { CredentialProfileSchema, SnmpUserSchema } from './snmp/schemas.ts';
 import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
 
 /**
@@ -17,49 +18,6 @@ const boolFromString = z
 const stringList = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s.length > 0));
-
-export const SnmpUserConfigSchema = z
-  .object({
-    name: z.string().min(1),
-    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('noAuthNoPriv'),
-    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
-    authKey: z.string().optional(),
-    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
-    privKey: z.string().optional(),
-  })
-  .strict();
-
-const cidr = z.string().superRefine((rule, ctx) => {
-  try {
-    if (rule.includes('@')) throw new Error(`"${rule}": a profile restriction takes CIDRs without ports`);
-    parseRule(rule, 'TARGET_ALLOW');
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-  }
-});
-
-/**
- * A credential profile. Secret fields (community, authKey, privKey) may be written as
- * `{ env: NAME }` or `{ file: /path }` in the config file; loadConfig replaces them with their value.
- */
-export const CredentialProfileSchema = z
-  .object({
-    version: z.enum(['1', '2c', '3']).default('2c'),
-    community: z.string().min(1).optional(),
-    user: SnmpUserConfigSchema.optional(),
-    context: z.string().optional(),
-    /** When set, the profile may only be used for targets in these CIDRs. */
-    targets: z.array(cidr).optional(),
-  })
-  .strict()
-  .superRefine((profile, ctx) => {
-    if (profile.version === '3' && !profile.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'a version 3 profile needs a user' });
-    if (profile.version !== '3' && !profile.community) {
-      ctx.addIssue({ code: 'custom', path: ['community'], message: 'a version 1/2c profile needs a community' });
-    }
-  });
-
-export type CredentialProfile = z.infer<typeof CredentialProfileSchema>;
 
 export const SCOPES = ['read', 'write', 'traps'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -124,8 +82,8 @@ export const ConfigSchema = z
         port: port.default(1162),
         communities: stringList.default([]),
         users: z
-          .union([z.array(SnmpUserConfigSchema), z.string()])
-          .transform((v, ctx) => parseJsonList(v, ctx, z.array(SnmpUserConfigSchema)))
+          .union([z.array(SnmpUserSchema), z.string()])
+          .transform((v, ctx) => parseJsonList(v, ctx, z.array(SnmpUserSchema)))
           .default([]),
         includeCommunity: boolFromString.default(false),
         bufferSize: positiveInt.default(10_000),
@@ -186,7 +144,6 @@ export const ConfigSchema = z
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
-export type SnmpUserConfig = z.infer<typeof SnmpUserConfigSchema>;
 
 function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.ZodType<T[]>): T[] {
   if (Array.isArray(value)) return value;

@@ -1,11 +1,21 @@
+import type dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
-import { createApp, type AppDeps } from './app.ts';
-import { formatConfigIssues, loadConfig } from './config.ts';
-import { buildDeps } from './deps.ts';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp, type App } from './app.ts';
+import { formatConfigIssues, loadConfig, type Config } from './config.ts';
+import { buildDeps, targetPolicy, type AppDeps } from './deps.ts';
 import { GracefulShutdown } from './http/graceful-shutdown.ts';
-import { createLogger } from './logger.ts';
+import { problem, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { PrometheusMetrics } from './metrics.ts';
+import { MibResolver } from './snmp/mib.ts';
+import { bindTrapSocket } from './snmp/trap-receiver.ts';
 
+/**
+ * The only file with side effects at start, in explicit steps: configuration, MIBs, listeners (HTTP and
+ * the trap port), then the target policy (which needs the bound ports), the adapters and the app.
+ */
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
@@ -14,32 +24,30 @@ async function main(): Promise<void> {
   }
   const { config } = loaded;
   const logger = createLogger(config.log.level);
-  const deps = buildDeps(config, logger);
   if (config.auth.tokens.length === 0) {
     logger.warn('no API tokens configured (API_TOKENS): the API is open to anyone who can reach it');
   }
-  deps.readiness.set('http', 'starting');
-  const app = createApp(deps);
-  loadMibs(deps);
-  await startTrapReceiver(deps);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, () => resolve(s as Server));
-    s.once('error', reject);
-  });
-  const address = server.address();
+  const mib = loadMibs(config, logger);
+  let app: App | undefined;
+  const server = await listen(config, (request, env) => (app ? app.fetch(request, env) : starting()));
+  const trapSocket = await openTrapPort(config, logger);
+  const ownPorts = [(server.address() as AddressInfo).port, ...(trapSocket.socket ? [trapSocket.socket.address().port] : [])];
+
+  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics: new PrometheusMetrics() });
+  app = createApp(deps);
+  await startTraps(deps, trapSocket);
   deps.readiness.set('http', 'up');
-  const httpPort = typeof address === 'object' && address ? address.port : undefined;
-  if (httpPort && httpPort !== config.http.port) deps.resolver.policy.denyOwnPorts([httpPort]);
-  logger.info({ address, port: httpPort }, 'http listening');
+  logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');
 
   const graceful = new GracefulShutdown(server);
   const shutdown = async (signal: string) => {
     if (graceful.stopping) return;
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs }, 'shutting down');
     deps.readiness.set('http', 'down', 'shutting down');
+    if (config.traps.enabled) deps.readiness.set('traps', 'down', 'shutting down');
     const stopped = graceful.stop(config.http.shutdownTimeoutMs);
-    stopTrapReceiver(deps);
+    void deps.traps.close(); // ends every SSE stream with a final comment, so that the HTTP server can close
     if ((await stopped) === 'timedOut') logger.warn('shutdown timeout reached; remaining connections were closed');
     logger.info('stopped');
     logger.flush?.();
@@ -49,39 +57,52 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** Parses the MIBs now rather than on the first request or trap, and says which files could not be loaded. */
-function loadMibs({ snmp, logger, config }: AppDeps): void {
+/** Parses the MIBs now, rather than on the first request or trap, and says which files could not be loaded. */
+function loadMibs(config: Config, logger: Logger): MibResolver {
   const started = performance.now();
-  const mib = snmp.mib;
-  const loadMs = Math.round(performance.now() - started);
+  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs });
   if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
-  logger.info({ loadMs, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+  return mib;
 }
 
-/** A trap port that cannot be bound leaves the rest of the service running, with 'traps' down in /readyz. */
-async function startTrapReceiver({ config, traps, readiness, logger, resolver }: AppDeps): Promise<void> {
-  if (!config.traps.enabled) {
-    readiness.set('traps', 'disabled');
-    return;
-  }
-  readiness.set('traps', 'starting');
+/** The HTTP listener, serving `fetch`; requests that arrive before the app is built are told to retry. */
+function listen(config: Config, fetch: (request: Request, env: unknown) => Response | Promise<Response>): Promise<Server> {
+  const server = createAdaptorServer({ fetch }) as Server;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function starting(): Response {
+  const body = problem(503, 'starting', 'The service is starting', 'Retry in a moment.');
+  return new Response(JSON.stringify(body), { status: 503, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '1' } });
+}
+
+type TrapPort = { socket: dgram.Socket; problem?: undefined } | { socket?: undefined; problem?: string };
+
+/** Binds the trap port; a port that cannot be bound leaves the rest of the service running, with traps down in /readyz. */
+async function openTrapPort(config: Config, logger: Logger): Promise<TrapPort> {
+  if (!config.traps.enabled) return {};
   try {
-    const bound = await traps.receiver.start();
-    if (bound.port !== config.traps.port) resolver.policy.denyOwnPorts([bound.port]);
-    readiness.set('traps', 'up');
-    logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes() }, 'trap receiver listening');
+    return { socket: await bindTrapSocket(config.traps, logger) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    readiness.set('traps', 'down', `cannot listen on ${config.traps.host} port ${config.traps.port} (${code})`);
     logger.error({ err, host: config.traps.host, port: config.traps.port }, 'trap receiver failed to start');
+    return { problem: `cannot listen on ${config.traps.host} port ${config.traps.port} (${code})` };
   }
 }
 
-/** Stops receiving, then ends every SSE stream (each gets a final comment) so that the HTTP server can close. */
-function stopTrapReceiver({ config, traps, readiness }: AppDeps): void {
-  if (config.traps.enabled) readiness.set('traps', 'down', 'shutting down');
-  void traps.receiver.close();
-  traps.bus.close();
+async function startTraps({ config, traps, readiness, logger }: AppDeps, port: TrapPort): Promise<void> {
+  if (!config.traps.enabled) return readiness.set('traps', 'disabled');
+  if (!port.socket) return readiness.set('traps', 'down', port.problem);
+  const bound = await traps.start(port.socket);
+  readiness.set('traps', 'up');
+  logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes() }, 'trap receiver listening');
 }
 
 main().catch((err: unknown) => {

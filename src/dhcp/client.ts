@@ -2,13 +2,16 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
 import { AdapterError } from '../errors.ts';
-import { TargetResolver } from '../net/resolve.ts';
+import type { TargetResolver } from '../net/resolve.ts';
 import { DeviceSocketError, openDeviceSocket } from './device-socket.ts';
+import type { DhcpMetrics } from './metrics.ts';
+import type { DhcpDiscoverInput, DhcpDiscoverResult, DhcpReply } from './schemas.ts';
 import {
   BOOTREPLY,
   BOOTREQUEST,
   BROADCAST_FLAG,
   MESSAGE_TYPE_CODES,
+  OPTION,
   decodeMessage,
   decodeOptions,
   encodeMessage,
@@ -24,73 +27,33 @@ import {
   type OptionField,
   type RawOption,
 } from './packet.ts';
+import { elapsedMs, roundMs } from '../time.ts';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
 export const DEFAULT_TIMEOUT_MS = 3000;
 /** Options a typical client asks for; the server adds lease time, server id, T1 and T2 anyway. */
-export const DEFAULT_REQUESTED_OPTIONS = [1, 2, 3, 6, 12, 15, 26, 28, 42, 43, 44, 66, 67, 119, 121, 150, 252];
+export const DEFAULT_REQUESTED_OPTIONS: number[] = [
+  OPTION.subnetMask,
+  OPTION.timeOffset,
+  OPTION.router,
+  OPTION.dnsServers,
+  OPTION.hostName,
+  OPTION.domainName,
+  OPTION.interfaceMtu,
+  OPTION.broadcastAddress,
+  OPTION.ntpServers,
+  OPTION.vendorSpecific,
+  OPTION.netbiosNameServers,
+  OPTION.tftpServerName,
+  OPTION.bootfileName,
+  OPTION.domainSearch,
+  OPTION.classlessStaticRoutes,
+  OPTION.tftpServerAddresses,
+  OPTION.wpadUrl,
+];
 /** A segment with more servers than this is reported as such; the rest are ignored (bounded memory). */
 const MAX_OFFERS = 64;
-
-export interface DhcpDiscoverInput {
-  mode?: 'broadcast' | 'relay';
-  interface?: string;
-  server?: string;
-  relayAddress?: string;
-  circuitId?: string;
-  remoteId?: string;
-  mac?: string;
-  /** Colon-separated hex bytes (the whole option 61 value, type byte first), or text sent with type 0. */
-  clientId?: string;
-  hostname?: string;
-  vendorClass?: string;
-  requestedOptions?: number[];
-  extraOptions?: { code: number; hex: string }[];
-  timeoutMs?: number;
-  request?: boolean;
-  preferServer?: string;
-  release?: boolean;
-  expectedServers?: string[];
-}
-
-export interface DhcpReply {
-  messageType: MessageTypeName | `UNKNOWN(${number})` | null;
-  serverId: string | null;
-  sourceAddress: string;
-  yiaddr: string;
-  siaddr: string;
-  giaddr: string;
-  sname: string;
-  file: string;
-  latencyMs: number;
-  options: DhcpOptions;
-  rawOptions: RawOption[];
-}
-
-export interface DhcpDiscoverResult {
-  mode: 'broadcast' | 'relay';
-  /** Transaction id as 8 hex digits. */
-  xid: string;
-  mac: string;
-  interface?: string;
-  server?: string;
-  relayAddress?: string;
-  timeoutMs: number;
-  offers: DhcpReply[];
-  servers: string[];
-  unexpectedServers: string[];
-  /** Replies that matched xid and chaddr but could not be decoded. */
-  malformedReplies: number;
-  requested?: { serverId: string; address: string };
-  ack?: DhcpReply;
-  nak?: DhcpReply;
-  /** true when REQUEST got neither ACK nor NAK within timeoutMs. */
-  requestTimedOut?: boolean;
-  /** true when a DHCPRELEASE was sent for the acknowledged lease (a RELEASE gets no answer). */
-  released?: boolean;
-  durationMs: number;
-}
 
 export interface DhcpClient {
   discover(input: DhcpDiscoverInput, signal?: AbortSignal): Promise<DhcpDiscoverResult>;
@@ -104,19 +67,29 @@ export interface DhcpClientConfig {
 /** Hook for tests and captures: every datagram received on the probe socket, before any filtering. */
 export type RawPacketListener = (packet: Buffer, from: RemoteInfo) => void;
 
-/** `resolver` applies the target policy to the relay-mode server before any packet is sent. */
-export function createDhcpClient(
-  config: DhcpClientConfig = {},
-  resolver: Pick<TargetResolver, 'resolve'> = new TargetResolver(),
-  onRawPacket?: RawPacketListener,
-): DhcpClient {
+export interface DhcpClientOptions {
+  /** Applies the target policy to the relay-mode server before any packet is sent. */
+  resolver: Pick<TargetResolver, 'resolve'>;
+  metrics: DhcpMetrics;
+  /** Hook for tests and captures. */
+  onRawPacket?: RawPacketListener;
+}
+
+export function createDhcpClient(config: DhcpClientConfig, { resolver, metrics, onRawPacket }: DhcpClientOptions): DhcpClient {
   const relayLocks = new KeyedLock();
   return {
     async discover(input, signal) {
-      const plan = await planProbe(input, config, resolver);
-      const run = () => runProbe(plan, signal, onRawPacket);
-      // Two relay probes cannot share <relayAddress>:67 (unicast replies reach one socket): take turns.
-      return plan.mode === 'relay' ? relayLocks.run(plan.relayAddress, run) : run();
+      try {
+        const plan = await planProbe(input, config, resolver);
+        const run = () => runProbe(plan, signal, onRawPacket);
+        // Two relay probes cannot share <relayAddress>:67 (unicast replies reach one socket): take turns.
+        const result = await (plan.mode === 'relay' ? relayLocks.run(plan.relayAddress, run) : run());
+        metrics.recordResult(result);
+        return result;
+      } catch (err) {
+        metrics.recordFailure(input.mode, err);
+        throw err;
+      }
     },
   };
 }
@@ -158,11 +131,11 @@ async function planProbe(input: DhcpDiscoverInput, config: DhcpClientConfig, res
 }
 
 function baseOptions(input: DhcpDiscoverInput, chaddr: Buffer): OptionField[] {
-  const options: OptionField[] = [{ code: 61, data: clientIdBytes(input.clientId, chaddr) }];
-  if (input.hostname) options.push({ code: 12, data: Buffer.from(input.hostname, 'utf8') });
-  if (input.vendorClass) options.push({ code: 60, data: Buffer.from(input.vendorClass, 'utf8') });
-  options.push({ code: 55, data: Buffer.from(input.requestedOptions ?? DEFAULT_REQUESTED_OPTIONS) });
-  options.push({ code: 57, data: u16(1500) });
+  const options: OptionField[] = [{ code: OPTION.clientId, data: clientIdBytes(input.clientId, chaddr) }];
+  if (input.hostname) options.push({ code: OPTION.hostName, data: Buffer.from(input.hostname, 'utf8') });
+  if (input.vendorClass) options.push({ code: OPTION.vendorClassId, data: Buffer.from(input.vendorClass, 'utf8') });
+  options.push({ code: OPTION.parameterRequestList, data: Buffer.from(input.requestedOptions ?? DEFAULT_REQUESTED_OPTIONS) });
+  options.push({ code: OPTION.maxMessageSize, data: u16(1500) });
   return options;
 }
 
@@ -242,7 +215,7 @@ async function runProbe(plan: Plan, signal: AbortSignal | undefined, onRawPacket
     if (plan.input.request && chosen) {
       await requestLease(plan, transport, inbox, chosen, result, signal);
     }
-    result.durationMs = round(performance.now() - started);
+    result.durationMs = elapsedMs(started);
     return result;
   } finally {
     transport.close();
@@ -324,7 +297,7 @@ function toReply(reply: ReceivedReply, sentAt: number): DhcpReply {
     giaddr: message.giaddr,
     sname: message.sname,
     file: message.file,
-    latencyMs: round(reply.receivedAt - sentAt),
+    latencyMs: roundMs(reply.receivedAt - sentAt),
     options,
     rawOptions,
   };
@@ -340,13 +313,13 @@ interface MessageDetails {
 }
 
 function buildMessage(plan: Plan, type: 'DISCOVER' | 'REQUEST' | 'RELEASE', details: MessageDetails = {}): Buffer {
-  const options: OptionField[] = [{ code: 53, data: Buffer.from([MESSAGE_TYPE_CODES[type]]) }];
-  if (details.requestedAddress) options.push({ code: 50, data: ipToBytes(details.requestedAddress) });
-  if (details.serverId) options.push({ code: 54, data: ipToBytes(details.serverId) });
-  const base = type === 'RELEASE' ? plan.baseOptions.filter((o) => o.code === 61) : plan.baseOptions;
+  const options: OptionField[] = [{ code: OPTION.messageType, data: Buffer.from([MESSAGE_TYPE_CODES[type]]) }];
+  if (details.requestedAddress) options.push({ code: OPTION.requestedIpAddress, data: ipToBytes(details.requestedAddress) });
+  if (details.serverId) options.push({ code: OPTION.serverId, data: ipToBytes(details.serverId) });
+  const base = type === 'RELEASE' ? plan.baseOptions.filter((o) => o.code === OPTION.clientId) : plan.baseOptions;
   options.push(...base);
   if (type !== 'RELEASE') options.push(...plan.extraOptions);
-  if (plan.mode === 'relay' && plan.relayAgentInfo) options.push({ code: 82, data: plan.relayAgentInfo }); // RFC 3046: last
+  if (plan.mode === 'relay' && plan.relayAgentInfo) options.push({ code: OPTION.relayAgentInformation, data: plan.relayAgentInfo }); // RFC 3046: last
 
   const deduplicated = lastWins(options);
   const relay = plan.mode === 'relay' ? { giaddr: plan.relayAddress, hops: 1 } : {};
@@ -369,7 +342,7 @@ function lastWins(options: OptionField[]): OptionField[] {
     byCode.set(option.code, option);
   }
   const ordered = [...byCode.values()];
-  const agentInfo = ordered.findIndex((o) => o.code === 82);
+  const agentInfo = ordered.findIndex((o) => o.code === OPTION.relayAgentInformation);
   if (agentInfo >= 0) ordered.push(...ordered.splice(agentInfo, 1));
   return ordered;
 }
@@ -530,10 +503,6 @@ function u16(value: number): Buffer {
   const buf = Buffer.alloc(2);
   buf.writeUInt16BE(value, 0);
   return buf;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }
 
 /** Runs tasks one at a time per key. */

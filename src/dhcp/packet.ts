@@ -3,6 +3,8 @@
  * No I/O. decodeMessage() throws DhcpDecodeError, and nothing else, on any malformed input.
  */
 
+import type { DhcpRoute, KindValues, OptionKind } from './schemas.ts';
+
 export const DHCP_MAGIC_COOKIE = 0x63825363;
 const FIXED_HEADER_LENGTH = 236;
 const OPTIONS_OFFSET = FIXED_HEADER_LENGTH + 4;
@@ -45,86 +47,6 @@ export const MESSAGE_TYPE_CODES = Object.fromEntries(Object.entries(MESSAGE_TYPE
   MessageTypeName,
   number
 >;
-
-export interface ClasslessRoute {
-  /** CIDR, e.g. `10.0.0.0/8`. */
-  destination: string;
-  router: string;
-}
-
-export interface StaticRoute {
-  destination: string;
-  router: string;
-}
-
-export interface ClientIdentifier {
-  /** The hardware type byte (1 = Ethernet), 0 for a free-form identifier, 255 for an RFC 4361 IAID/DUID. */
-  type: number;
-  /** MAC address when type is 1 and six bytes follow, otherwise the bytes after the type as hex. */
-  value: string;
-}
-
-export interface ClientFqdn {
-  flags: number;
-  rcode1: number;
-  rcode2: number;
-  /** The name, decoded from DNS wire format when flag E is set, else as ASCII. */
-  domainName: string;
-}
-
-export interface RelayAgentInformation {
-  /** Sub-option 1, as text when it is printable, else hex. */
-  circuitId?: string;
-  /** Sub-option 2, as text when it is printable, else hex. */
-  remoteId?: string;
-  subOptions: { code: number; hex: string }[];
-}
-
-/** How an option's bytes become a JSON value. */
-type OptionKind =
-  | 'ip'
-  | 'ips'
-  | 'ipPairs'
-  | 'u8'
-  | 'u16'
-  | 'u16s'
-  | 'u32'
-  | 'i32'
-  | 'bool'
-  | 'string'
-  | 'hex'
-  | 'u8s'
-  | 'messageType'
-  | 'clientId'
-  | 'userClass'
-  | 'clientFqdn'
-  | 'relayAgent'
-  | 'domainSearch'
-  | 'classlessRoutes'
-  | 'staticRoutes';
-
-export interface KindValues {
-  ip: string;
-  ips: string[];
-  ipPairs: string[][];
-  u8: number;
-  u16: number;
-  u16s: number[];
-  u32: number;
-  i32: number;
-  bool: boolean;
-  string: string;
-  hex: string;
-  u8s: number[];
-  messageType: MessageTypeName | `UNKNOWN(${number})`;
-  clientId: ClientIdentifier;
-  userClass: string[];
-  clientFqdn: ClientFqdn;
-  relayAgent: RelayAgentInformation;
-  domainSearch: string[];
-  classlessRoutes: ClasslessRoute[];
-  staticRoutes: StaticRoute[];
-}
 
 interface OptionSpec {
   name: string;
@@ -219,6 +141,11 @@ export const OPTION_TABLE = {
 } as const satisfies Record<number, OptionSpec>;
 
 type OptionTable = typeof OPTION_TABLE;
+
+/** Option codes by name (`OPTION.serverId` is 54): the codec's table, read the other way round. */
+export const OPTION = Object.fromEntries(Object.entries(OPTION_TABLE).map(([code, spec]) => [spec.name, Number(code)])) as {
+  readonly [C in keyof OptionTable as OptionTable[C]['name']]: C;
+};
 
 /** Decoded options: one typed, optional field per named option. */
 export type DhcpOptions = {
@@ -325,7 +252,7 @@ function parseOptionArea(area: Buffer, label: string, collected: Map<number, Buf
       throw new DhcpDecodeError(`option ${code} in ${label} claims ${length} bytes but only ${area.length - offset - 2} remain`);
     }
     const data = area.subarray(offset + 2, end);
-    if (code === 52 && label === 'options') {
+    if (code === OPTION.optionOverload && label === 'options') {
       if (length !== 1 || data[0] < 1 || data[0] > 3) throw new DhcpDecodeError('option overload (52) must be one byte of 1, 2 or 3');
       overload = data[0];
     }
@@ -368,12 +295,12 @@ export function findOption(message: DhcpMessage, code: number): Buffer | undefin
 }
 
 export function messageTypeOf(message: DhcpMessage): number | undefined {
-  const data = findOption(message, 53);
+  const data = findOption(message, OPTION.messageType);
   return data && data.length === 1 ? data[0] : undefined;
 }
 
 export function serverIdOf(message: DhcpMessage): string | undefined {
-  const data = findOption(message, 54);
+  const data = findOption(message, OPTION.serverId);
   return data && data.length === 4 ? ipAt(data, 0) : undefined;
 }
 
@@ -434,7 +361,7 @@ const KIND_DECODERS: { [K in OptionKind]: (data: Buffer) => KindValues[K] } = {
   },
 };
 
-function decodeClientId(d: Buffer): ClientIdentifier {
+function decodeClientId(d: Buffer): KindValues['clientId'] {
   if (d.length < 2) throw new DhcpDecodeError('client identifier (61) needs a type and at least one byte');
   const type = d[0];
   const rest = d.subarray(1);
@@ -454,7 +381,7 @@ function decodeUserClass(d: Buffer): string[] {
   return classes;
 }
 
-function decodeClientFqdn(d: Buffer): ClientFqdn {
+function decodeClientFqdn(d: Buffer): KindValues['clientFqdn'] {
   if (d.length < 3) throw new DhcpDecodeError('client FQDN (81) needs flags and two rcode bytes');
   const flags = d[0];
   const nameBytes = d.subarray(3);
@@ -463,8 +390,8 @@ function decodeClientFqdn(d: Buffer): ClientFqdn {
   return { flags, rcode1: d[1], rcode2: d[2], domainName };
 }
 
-function decodeRelayAgentInformation(d: Buffer): RelayAgentInformation {
-  const info: RelayAgentInformation = { subOptions: [] };
+function decodeRelayAgentInformation(d: Buffer): KindValues['relayAgent'] {
+  const info: KindValues['relayAgent'] = { subOptions: [] };
   let offset = 0;
   while (offset < d.length) {
     if (offset + 2 > d.length) throw new DhcpDecodeError('relay agent information (82): truncated sub-option');
@@ -531,8 +458,8 @@ function readDnsName(d: Buffer, start: number, allowPointers: boolean): { name: 
 }
 
 /** RFC 3442: width byte, significant destination octets, router. */
-export function decodeClasslessRoutes(d: Buffer): ClasslessRoute[] {
-  const routes: ClasslessRoute[] = [];
+export function decodeClasslessRoutes(d: Buffer): DhcpRoute[] {
+  const routes: DhcpRoute[] = [];
   let offset = 0;
   while (offset < d.length) {
     const width = d[offset];

@@ -1,5 +1,3 @@
-import { AdapterError } from '../errors.ts';
-
 /**
  * The trap bus: a bounded ring buffer of events with monotonically increasing sequence ids, and a
  * fan-out to subscribers.
@@ -28,6 +26,15 @@ import { AdapterError } from '../errors.ts';
  * so that the byte bounds bound what is really held: a parsed event with thousands of varbinds costs
  * several times its JSON. Events whose JSON exceeds maxEventBytes (UTF-8) are refused.
  */
+
+/** Why subscribe() refused: the bus is closed (shutting down), or it has maxSubscribers already. */
+export class SubscriptionRefused extends Error {
+  override readonly name = 'SubscriptionRefused';
+
+  constructor(readonly reason: 'closed' | 'full') {
+    super(reason === 'closed' ? 'the bus is closed' : 'the bus has its maximum number of subscribers');
+  }
+}
 
 export interface Sequenced {
   id: number;
@@ -182,17 +189,12 @@ export class EventBus<E extends Sequenced, K> {
 
   /**
    * Starts a subscription. Without `after` it receives events published from now on; with `after`
-   * it first replays the buffered events newer than that id. Throws UNAVAILABLE past maxSubscribers
-   * or after close().
+   * it first replays the buffered events newer than that id. Throws SubscriptionRefused past
+   * maxSubscribers or after close().
    */
   subscribe(options: { filter?: EventFilter<K>; after?: number } = {}): Subscription<E, K> {
-    if (this.closed) throw new AdapterError('UNAVAILABLE', 'traps', 'The trap stream is shutting down.');
-    if (this.subscribers.size >= this.options.maxSubscribers) {
-      throw new AdapterError('UNAVAILABLE', 'traps', `Too many trap stream subscribers (limit ${this.options.maxSubscribers}).`, {
-        maxSubscribers: this.options.maxSubscribers,
-        retryAfterSeconds: 5,
-      });
-    }
+    if (this.closed) throw new SubscriptionRefused('closed');
+    if (this.subscribers.size >= this.options.maxSubscribers) throw new SubscriptionRefused('full');
     const subscription = new Subscription<E, K>(this, options.filter, options.after);
     this.subscribers.add(subscription);
     return subscription;

@@ -1,39 +1,56 @@
-import type { VarbindJson } from '../snmp/varbind.ts';
+import { z } from 'zod';
+import { normalizeAddress, type NormalizedAddress } from '../net/address.ts';
+import { VarbindJsonSchema } from '../snmp/schemas.ts';
 import type { EventBus } from './trap-bus.ts';
 
-export type TrapVersion = '1' | '2c' | '3';
-export type TrapPduType = 'trap' | 'trapV2' | 'inform';
+export const TRAP_VERSIONS = ['1', '2c', '3'] as const;
+export const TRAP_PDU_TYPES = ['trap', 'trapV2', 'inform'] as const;
 
-/** One received notification, as stored in the bus and sent to clients. */
-export interface TrapEvent {
-  /** Sequence id assigned by the bus: monotonically increasing within one run of the service. */
-  id: number;
-  receivedAt: string;
-  source: { address: string; port: number };
-  version: TrapVersion;
-  pduType: TrapPduType;
-  /** Only when TRAP_INCLUDE_COMMUNITY is on (it is a secret). */
-  community?: string;
-  /** v3 USM user name. */
-  user?: string;
-  /** Numeric; for v1 derived as RFC 3584 §3.1 specifies. */
-  trapOid: string;
-  trapName?: string;
-  /** sysUpTime of the sender, in hundredths of a second. */
-  uptime: number;
-  varbinds: VarbindJson[];
-  v1?: { enterprise: string; agentAddress: string; genericTrap: number; specificTrap: number };
-}
+/** One received notification, as stored in the bus and sent to clients (the SSE `data:`). */
+export const TrapEventSchema = z
+  .object({
+    id: z.number().int().meta({ description: 'Sequence id, monotonically increasing within one run of the service; also the SSE `id:`', example: 42 }),
+    receivedAt: z.string().meta({ format: 'date-time', example: '2026-11-28T10:53:30.744Z' }),
+    source: z.object({ address: z.string().meta({ example: '192.0.2.10' }), port: z.number().int() }),
+    version: z.enum(TRAP_VERSIONS),
+    pduType: z.enum(TRAP_PDU_TYPES).meta({ description: 'trap: SNMPv1 Trap-PDU; trapV2: SNMPv2-Trap-PDU; inform: InformRequest (acknowledged)' }),
+    community: z.string().optional().meta({ description: 'v1/v2c community; only when TRAP_INCLUDE_COMMUNITY is on (it is a secret)' }),
+    user: z.string().optional().meta({ description: 'SNMPv3 USM user name' }),
+    trapOid: z.string().meta({
+      description: 'Numeric notification OID. v2c/v3: the value of snmpTrapOID.0. v1: derived as RFC 3584 §3.1 specifies (generic 0–5 → 1.3.6.1.6.3.1.1.5.{generic+1}; enterpriseSpecific → enterprise.0.specific)',
+      example: '1.3.6.1.6.3.1.1.5.3',
+    }),
+    trapName: z.string().optional().meta({ example: 'IF-MIB::linkDown', description: 'MIB name of trapOid, when known' }),
+    uptime: z.number().int().meta({ description: "Sender's sysUpTime in hundredths of a second (v2c/v3: the value of sysUpTime.0; v1: time-stamp)" }),
+    varbinds: z.array(VarbindJsonSchema).meta({
+      description: 'The varbinds as sent. For v2c/v3 they start with sysUpTime.0 and snmpTrapOID.0, as snmptrapd shows them.',
+    }),
+    v1: z
+      .object({
+        enterprise: z.string(),
+        agentAddress: z.string(),
+        genericTrap: z.number().int(),
+        specificTrap: z.number().int(),
+      })
+      .optional()
+      .meta({ description: 'The SNMPv1 Trap-PDU header fields (v1 only)' }),
+  })
+  .meta({ id: 'TrapEvent' });
+
+export type TrapEvent = z.output<typeof TrapEventSchema>;
+export type TrapVersion = TrapEvent['version'];
+export type TrapPduType = TrapEvent['pduType'];
 
 /** The fields trap filters test: all the bus keeps of an event besides its JSON. */
 export interface TrapFilterFields {
-  sourceAddress: string;
+  /** The sender's address, normalized once at publish so that every filter compares words. */
+  source: NormalizedAddress | undefined;
   trapOid: string;
   version: TrapVersion;
 }
 
 export function trapFilterFields(event: TrapEvent): TrapFilterFields {
-  return { sourceAddress: event.source.address, trapOid: event.trapOid, version: event.version };
+  return { source: normalizeAddress(event.source.address), trapOid: event.trapOid, version: event.version };
 }
 
 /** The bus the trap receiver publishes to and the trap routes read from. */

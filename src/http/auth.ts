@@ -1,28 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
 import type { ApiTokenConfig, Scope } from '../config.ts';
-import { problem, problemResponse } from './problem.ts';
-import type { AppEnv } from './types.ts';
-
-/** Which scope a path needs. Paths not listed here (and not open) need any valid token. */
-const SCOPE_RULES: { pattern: RegExp; scope: Scope }[] = [
-  { pattern: /^\/snmp\/set\/?$/, scope: 'write' },
-  { pattern: /^\/(snmp\/traps|traps)(\/|$)/, scope: 'traps' },
-  { pattern: /^\/(snmp|socket|dhcp)(\/|$)/, scope: 'read' },
-];
-
-/** Always open: the API description, so Swagger UI's Authorize button can be used. */
-const ALWAYS_OPEN = /^\/(docs(\/.*)?|openapi\.json)$/;
-
-/** Paths that need no token: the API description, plus the configured open paths (health, metrics). */
-export function openPathMatcher(openPaths: string[]): (path: string) => boolean {
-  const open = new Set(openPaths);
-  return (path) => ALWAYS_OPEN.test(path) || open.has(path);
-}
-
-export function requiredScope(path: string): Scope | undefined {
-  return SCOPE_RULES.find((rule) => rule.pattern.test(path))?.scope;
-}
 
 interface KnownToken {
   name: string;
@@ -35,6 +12,7 @@ export interface Principal {
   scopes: Set<Scope>;
 }
 
+/** API tokens from API_TOKENS, kept as SHA-256 digests and compared in constant time. */
 export class TokenAuthenticator {
   private readonly tokens: KnownToken[];
 
@@ -63,31 +41,4 @@ export class TokenAuthenticator {
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
-}
-
-export function authMiddleware(authenticator: TokenAuthenticator, isOpen: (path: string) => boolean): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const path = c.req.path;
-    if (!authenticator.enabled || isOpen(path)) return next();
-
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match ? authenticator.authenticate(match[1]) : undefined;
-    if (!principal) {
-      const detail = match ? 'The bearer token is not valid.' : 'Send Authorization: Bearer <token>.';
-      return problemResponse(c, problem(401, 'unauthorized', 'Authentication required', detail), {
-        'www-authenticate': `Bearer realm="netprobe"${match ? ', error="invalid_token"' : ''}`,
-      });
-    }
-    const scope = requiredScope(path);
-    if (scope && !principal.scopes.has(scope)) {
-      return problemResponse(
-        c,
-        problem(403, 'insufficient-scope', 'Insufficient scope', `This operation needs the "${scope}" scope.`, { requiredScope: scope }),
-        { 'www-authenticate': `Bearer realm="netprobe", error="insufficient_scope", scope="${scope}"` },
-      );
-    }
-    c.set('principal', principal);
-    return next();
-  };
 }

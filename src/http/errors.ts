@@ -20,12 +20,16 @@ const CODE_MAPPINGS: Record<AdapterErrorCode, CodeMapping> = {
   UNRESOLVABLE: { status: 502, slug: 'target-unresolvable', title: 'The target name does not resolve' },
   UNREACHABLE: { status: 502, slug: 'target-unreachable', title: 'The target cannot be reached' },
   INVALID_INPUT: { status: 400, slug: 'invalid-request', title: 'The request cannot be carried out as given' },
+  VALIDATION: { status: 400, slug: 'validation', title: 'The request is invalid' },
   REFUSED_BY_POLICY: { status: 403, slug: 'target-denied', title: 'The target is refused by policy' },
   UNAVAILABLE: { status: 503, slug: '{sub}-unavailable', title: 'The service cannot do this right now' },
   CANCELLED: { status: 503, slug: 'cancelled', title: 'The operation was cancelled' },
 };
 
 export function adapterErrorToProblem(err: AdapterError): Problem {
+  if (err.code === 'VALIDATION') {
+    return validationProblem(err.fieldIssues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+  }
   const mapping = CODE_MAPPINGS[err.code];
   const slug = mapping.slug.replace('{sub}', err.subsystem);
   return problem(mapping.status, slug, mapping.title, err.message, err.extensions);
@@ -62,8 +66,8 @@ export function defaultHook(
 export function errorHandler<E extends Env>(onUnexpected: (err: unknown, c: Context<E>) => void) {
   return (err: unknown, c: Context<E>): Response => {
     if (err instanceof AdapterError) {
-      const { retryAfterSeconds, ...body } = adapterErrorToProblem(err);
-      return problemResponse(c, body as Problem, typeof retryAfterSeconds === 'number' ? { 'retry-after': String(retryAfterSeconds) } : {});
+      const retryAfter: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { 'retry-after': String(err.retryAfterSeconds) };
+      return problemResponse(c, adapterErrorToProblem(err), retryAfter);
     }
     if (err instanceof HTTPException) return problemResponse(c, httpExceptionProblem(err));
     onUnexpected(err, c);

@@ -1,4 +1,5 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
+import { accessGuard, securityFor, type Access } from './access.ts';
 import { defaultHook } from './errors.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import type { AppEnv } from './types.ts';
@@ -48,6 +49,14 @@ export function problemResponses(...statuses: number[]) {
 
 export function jsonContent<T>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
+}
+
+/**
+ * A route with its access declared once: `open` or the scope it needs. That one declaration becomes the
+ * operation's `security` in the document and the guard that enforces it (src/http/access.ts).
+ */
+export function defineRoute<const R extends Omit<RouteConfig, 'security' | 'middleware'>>(access: Access, route: R) {
+  return createRoute({ ...route, security: securityFor(access), middleware: accessGuard(access) });
 }
 
 /** Every router gets the shared validation hook, so every route answers 400 problem+json alike. */

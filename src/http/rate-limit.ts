@@ -1,7 +1,3 @@
-import type { MiddlewareHandler } from 'hono';
-import { problem, problemResponse } from './problem.ts';
-import type { AppEnv } from './types.ts';
-
 interface Bucket {
   tokens: number;
   updatedMs: number;
@@ -33,19 +29,4 @@ export class RateLimiter {
     }
     return (1 - bucket.tokens) / this.ratePerSecond;
   }
-}
-
-export function rateLimitMiddleware(limiter: RateLimiter, exempt: (path: string) => boolean): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (exempt(c.req.path)) return next();
-    const caller = c.get('principal')?.name ?? 'anonymous';
-    const waitSeconds = limiter.take(caller);
-    if (waitSeconds > 0) {
-      const retryAfter = String(Math.max(1, Math.ceil(waitSeconds)));
-      return problemResponse(c, problem(429, 'rate-limited', 'Too many requests', `Retry after ${retryAfter} s.`), {
-        'retry-after': retryAfter,
-      });
-    }
-    return next();
-  };
 }

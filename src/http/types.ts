@@ -1,4 +1,6 @@
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import type { AccessControl } from './access.ts';
 import type { Principal } from './auth.ts';
 
 export interface AppEnv {
@@ -6,5 +8,9 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     principal?: Principal;
+    accessControl: AccessControl;
   };
 }
+
+/** A route's handler, typed from its definition (request schemas in, declared responses out). */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

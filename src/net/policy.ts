@@ -1,5 +1,6 @@
-import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { isUnspecified, LOOPBACK_ADDRESS, loopbackOf, normalizeAddress, type NormalizedAddress } from './address.ts';
+import { parseCidr } from './cidr.ts';
 
 /**
  * Target policy (SSRF guard). Every address a request would send packets to is normalized and checked
@@ -24,13 +25,6 @@ export interface PolicyRule {
   matches(address: NormalizedAddress): boolean;
 }
 
-export interface NormalizedAddress {
-  address: string;
-  family: 4 | 6;
-  /** The address as 16-bit words (2 for IPv4, 8 for IPv6), for prefix matching. */
-  words: number[];
-}
-
 export type PolicyDecision = { allowed: true } | { allowed: false; rule: string; reason: string };
 
 export interface TargetPolicyOptions {
@@ -53,23 +47,20 @@ const LOCAL_SELF = ['127.0.0.0/8', '::1/128'];
 export const LOCAL_ADDRESSES_TTL_MS = 5000;
 const ALLOWED: PolicyDecision = { allowed: true };
 
+/** Built complete and never changed: what main.ts builds once the listening ports are known is what every request sees. */
 export class TargetPolicy {
-  readonly deny: PolicyRule[];
-  readonly allow: PolicyRule[];
+  readonly deny: readonly PolicyRule[];
+  readonly allow: readonly PolicyRule[];
   private readonly ownAddresses: OwnAddresses;
 
   constructor(options: TargetPolicyOptions = {}) {
     this.ownAddresses = new OwnAddresses(options.localAddresses ?? interfaceAddresses);
-    this.deny = (options.denyLinkLocal ?? true) ? LINK_LOCAL.map((cidr) => parseRule(cidr, 'default')) : [];
-    this.denyOwnPorts(options.ownPorts ?? []);
-    this.deny.push(...(options.deny ?? []).map((r) => parseRule(r, 'TARGET_DENY')));
-    this.allow = (options.allow ?? []).map((r) => parseRule(r, 'TARGET_ALLOW'));
-  }
-
-  /** Denies the service's own listening ports on loopback; main.ts adds ports known only once bound. */
-  denyOwnPorts(ports: number[]): void {
-    const portList = [...new Set(ports)].filter((p) => p > 0).join('+');
-    if (portList) this.deny.unshift(...LOCAL_SELF.map((cidr) => parseRule(`${cidr}@${portList}`, 'default')));
+    this.deny = Object.freeze([
+      ...ownPortRules(options.ownPorts ?? []),
+      ...((options.denyLinkLocal ?? true) ? LINK_LOCAL.map((cidr) => parseRule(cidr, 'default')) : []),
+      ...(options.deny ?? []).map((r) => parseRule(r, 'TARGET_DENY')),
+    ]);
+    this.allow = Object.freeze((options.allow ?? []).map((r) => parseRule(r, 'TARGET_ALLOW')));
   }
 
   check(rawAddress: string, port?: number): PolicyDecision {
@@ -95,6 +86,12 @@ export class TargetPolicy {
     }
     return ALLOWED;
   }
+}
+
+/** The service's own listening ports, denied on loopback (and so on every address that reaches it). */
+function ownPortRules(ports: number[]): PolicyRule[] {
+  const portList = [...new Set(ports)].filter((p) => p > 0).join('+');
+  return portList ? LOCAL_SELF.map((cidr) => parseRule(`${cidr}@${portList}`, 'default')) : [];
 }
 
 function explained(decision: PolicyDecision, prefix: string): PolicyDecision {
@@ -123,19 +120,6 @@ function interfaceAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
 }
 
-/** The loopback address of each family, as a connection target: where the unspecified address goes. */
-export const LOOPBACK_ADDRESS = { 4: '127.0.0.1', 6: '::1' } as const;
-const LOOPBACK = { 4: ipv4(LOOPBACK_ADDRESS[4]), 6: fromIPv6(LOOPBACK_ADDRESS[6]) };
-
-function loopbackOf(family: 4 | 6): NormalizedAddress {
-  return LOOPBACK[family];
-}
-
-/** 0.0.0.0 or :: (in whatever spelling was normalized): the kernel delivers packets sent there to loopback. */
-export function isUnspecified(address: NormalizedAddress): boolean {
-  return address.words.every((word) => word === 0);
-}
-
 function portMatches(ranges: PortRange[] | undefined, port: number | undefined): boolean {
   if (!ranges) return true;
   if (port === undefined) return true;
@@ -145,31 +129,9 @@ function portMatches(ranges: PortRange[] | undefined, port: number | undefined):
 /** Parses `CIDR` or `CIDR@PORTS`, PORTS being `p`, `p-q`, or several joined by `+`. Throws on nonsense. */
 export function parseRule(text: string, origin: PolicyRule['origin']): PolicyRule {
   const [cidrPart, portPart] = text.trim().split('@');
-  const [addressPart, prefixPart] = cidrPart.split('/');
-  const network = normalizeAddress(addressPart);
-  if (!network) throw new Error(`"${text}": not an IP address or CIDR`);
-  const maxPrefix = network.family === 4 ? 32 : 128;
-  const prefix = prefixPart === undefined ? maxPrefix : Number(prefixPart);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix || (prefixPart !== undefined && !/^\d+$/.test(prefixPart))) {
-    throw new Error(`"${text}": prefix length must be 0..${maxPrefix}`);
-  }
+  const cidr = parseCidr(cidrPart, text.trim());
   const ports = portPart === undefined ? undefined : parsePorts(portPart, text);
-  const family = network.family;
-  return {
-    text: text.trim(),
-    origin,
-    ports,
-    matches: (candidate) => candidate.family === family && prefixMatches(network.words, candidate.words, prefix),
-  };
-}
-
-function prefixMatches(network: number[], candidate: number[], prefix: number): boolean {
-  let bits = prefix;
-  for (let i = 0; bits > 0; i++, bits -= 16) {
-    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if ((network[i] & mask) !== (candidate[i] & mask)) return false;
-  }
-  return true;
+  return { text: text.trim(), origin, ports, matches: cidr.matches };
 }
 
 function parsePorts(text: string, rule: string): PortRange[] {
@@ -182,69 +144,3 @@ function parsePorts(text: string, rule: string): PortRange[] {
   });
 }
 
-/**
- * Canonical form of an address as the kernel would use it: brackets and zone ids dropped,
- * IPv4-mapped/-compatible IPv6 turned into IPv4, and the inet_aton spellings of IPv4 that
- * getaddrinfo accepts (`0xA9FEA9FE`, `2852039166`, `0251.0376.0251.0376`, `169.254.43518`) decoded.
- */
-export function normalizeAddress(input: string): NormalizedAddress | undefined {
-  let text = input.trim();
-  if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
-  const zone = text.indexOf('%');
-  if (zone > 0 && text.includes(':')) text = text.slice(0, zone);
-
-  const literal = isIP(text);
-  if (literal === 6) return fromIPv6(text);
-  if (literal === 4) return ipv4(text);
-  const v4 = parseLooseIPv4(text);
-  return v4 === undefined ? undefined : ipv4(v4);
-}
-
-function ipv4(dotted: string): NormalizedAddress {
-  const [a, b, c, d] = dotted.split('.').map(Number);
-  return { address: dotted, family: 4, words: [(a << 8) | b, (c << 8) | d] };
-}
-
-function fromIPv6(text: string): NormalizedAddress {
-  const words = expandIPv6(text);
-  const prefixZero = words.slice(0, 5).every((w) => w === 0);
-  const mapped = prefixZero && words[5] === 0xffff;
-  const compatible = prefixZero && words[5] === 0 && (words[6] !== 0 || words[7] > 1);
-  if (mapped || compatible) {
-    return ipv4([words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.'));
-  }
-  return { address: words.map((w) => w.toString(16)).join(':'), family: 6, words };
-}
-
-function expandIPv6(text: string): number[] {
-  // The WHATWG URL parser canonicalizes IPv6 (embedded dotted quads become hex words), leaving only `::` to expand.
-  const canonical = new URL(`http://[${text}]`).hostname.slice(1, -1);
-  const [left, right] = canonical.split('::');
-  const words = (s: string | undefined) => (s ? s.split(':').map((x) => parseInt(x, 16)) : []);
-  const l = words(left);
-  const r = words(right);
-  return right === undefined ? l : [...l, ...new Array(8 - l.length - r.length).fill(0), ...r];
-}
-
-/** inet_aton(3): one to four parts, each decimal, 0x-hex or 0-octal; the last part fills the remaining bytes. */
-export function parseLooseIPv4(text: string): string | undefined {
-  if (!/^[0-9a-fA-FxX.]+$/.test(text)) return undefined;
-  const parts = text.split('.');
-  if (parts.length < 1 || parts.length > 4 || parts.some((p) => p === '')) return undefined;
-  const values: number[] = [];
-  for (const part of parts) {
-    let value: number;
-    if (/^0[xX][0-9a-fA-F]*$/.test(part)) value = part.length === 2 ? 0 : parseInt(part.slice(2), 16);
-    else if (/^0[0-7]*$/.test(part)) value = parseInt(part, 8);
-    else if (/^[1-9][0-9]*$/.test(part)) value = parseInt(part, 10);
-    else return undefined;
-    values.push(value);
-  }
-  const lastIndex = values.length - 1;
-  const lastMax = 2 ** (8 * (4 - lastIndex)) - 1;
-  if (values.slice(0, lastIndex).some((v) => v > 255) || values[lastIndex] > lastMax) return undefined;
-  let n = 0;
-  for (let i = 0; i < lastIndex; i++) n += values[i] * 2 ** (8 * (3 - i));
-  n += values[lastIndex];
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
-}

@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AdapterError, type Subsystem } from '../errors.ts';
-import { isUnspecified, LOOPBACK_ADDRESS, normalizeAddress, TargetPolicy } from './policy.ts';
+import { isUnspecified, LOOPBACK_ADDRESS, normalizeAddress } from './address.ts';
+import { TargetPolicy } from './policy.ts';
 
 export type IpFamilyPreference = 4 | 6 | 'auto';
 

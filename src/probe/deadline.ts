@@ -54,10 +54,3 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
   });
 }
 
-export function elapsedSince(started: number): number {
-  return roundMs(performance.now() - started);
-}
-
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}

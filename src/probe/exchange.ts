@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { matchExpect, noMatch } from './matcher.ts';
 import { abortFailure, probeError, streamFailure } from './outcomes.ts';
 import type { ProbeContext, ProbeError, ProbeMatch, ProbeOptions, ProbeResponse } from './types.ts';
+import { elapsedMs } from '../time.ts';
 
 export interface ExchangeOutcome {
   firstByteMs?: number;
@@ -90,7 +91,7 @@ export class ResponseCollector {
   }
 
   add(chunk: Buffer, since: number): void {
-    if (this.firstByteMs === undefined) this.firstByteMs = Math.round((performance.now() - since) * 1000) / 1000;
+    if (this.firstByteMs === undefined) this.firstByteMs = elapsedMs(since);
     const room = this.limit - this.bytes;
     if (room <= 0) return;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;

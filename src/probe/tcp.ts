@@ -1,6 +1,6 @@
 import { openTcp } from './connect.ts';
 import { exchange } from './exchange.ts';
-import { roundMs } from './deadline.ts';
+import { roundMs } from '../time.ts';
 import type { Prober } from './types.ts';
 
 /** Connect; then, if asked, send and read. Without `send`/`expect`/`readBytes` it is a connect scan. */

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tlsReport } from './certificate.ts';
 import { ignoreLateErrors, openTcp } from './connect.ts';
-import { roundMs } from './deadline.ts';
+import { roundMs } from '../time.ts';
 import { exchange } from './exchange.ts';
 import { abortFailure, describe, errnoOf, probeError } from './outcomes.ts';
 import type { ProbeContext, ProbeError, Prober, ProbeTarget, TlsProbeOptions } from './types.ts';

@@ -1,6 +1,9 @@
 import type { SecureVersion } from 'node:tls';
 import type { IpFamilyPreference } from '../net/resolve.ts';
 import type { ExpectPattern } from './matcher.ts';
+import type { ProbeError, ProbeMatch, ProbeResponse, TlsReport } from './schemas.ts';
+
+export type { CertificateSummary, ProbeError, ProbeMatch, ProbeResponse, ProbeResult, ProbeTimings, TlsReport } from './schemas.ts';
 
 export const PROBE_PROTOCOLS = ['tcp', 'tls', 'udp'] as const;
 export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
@@ -67,79 +70,12 @@ export interface ProbeContext {
   deadline: number;
 }
 
-export interface ProbeTimings {
-  dnsMs: number | null;
-  connectMs: number | null;
-  tlsMs: number | null;
-  firstByteMs: number | null;
-  totalMs: number;
-}
-
-export interface ProbeResponse {
-  text: string;
-  hex: string;
-  bytes: number;
-  /** Why reading stopped. */
-  endedBy: 'match' | 'readBytes' | 'peerClosed' | 'deadline' | 'datagram';
-}
-
-export interface ProbeMatch {
-  matched: boolean;
-  /** Capture groups 1..n (null for a group that did not take part). */
-  groups: (string | null)[];
-  named?: Record<string, string | null>;
-}
-
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  san: string[];
-  validFrom: string;
-  validTo: string;
-  daysRemaining: number;
-  serialNumber: string;
-  fingerprint256: string;
-}
-
-export interface TlsReport {
-  protocol: string | null;
-  cipher: string | null;
-  alpn: string | null;
-  servername: string | null;
-  authorized: boolean;
-  authorizationError: string | null;
-  certificate: CertificateSummary | null;
-  /** The peer's chain, leaf first, up to the self-signed root (or where it stops). */
-  chain: CertificateSummary[];
-}
-
-export interface ProbeError {
-  code: ProbeErrorCode;
-  message: string;
-  /** POLICY only: the rule that refused the target. */
-  rule?: string;
-}
-
 /** What a protocol prober reports; the runner adds identity, DNS and total timings. */
 export interface ProberOutcome {
   state: ProbeState;
   connectMs?: number;
   tlsMs?: number;
   firstByteMs?: number;
-  response?: ProbeResponse;
-  match?: ProbeMatch;
-  tls?: TlsReport;
-  error?: ProbeError;
-}
-
-export interface ProbeResult {
-  ok: boolean;
-  protocol: ProbeProtocol;
-  host: string;
-  address: string | null;
-  port: number;
-  state: ProbeState;
-  timings: ProbeTimings;
   response?: ProbeResponse;
   match?: ProbeMatch;
   tls?: TlsReport;

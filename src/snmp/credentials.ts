@@ -1,7 +1,7 @@
-import type { CredentialProfile } from '../config.ts';
 import { AdapterError } from '../errors.ts';
-import { normalizeAddress, parseRule, type PolicyRule } from '../net/policy.ts';
-import type { SnmpTarget, SnmpTargetRequest } from '../schemas/snmp.ts';
+import { normalizeAddress } from '../net/address.ts';
+import { parseCidr, type Cidr } from '../net/cidr.ts';
+import type { CredentialProfile, SnmpTarget, SnmpTargetRequest } from './schemas.ts';
 
 const DEFAULTS = { version: '2c', community: 'public', context: '' } as const;
 
@@ -10,11 +10,11 @@ const DEFAULTS = { version: '2c', community: 'public', context: '' } as const;
  * secrets; a profile may be limited to target CIDRs, checked on the resolved addresses.
  */
 export class CredentialProfiles {
-  private readonly profiles = new Map<string, { profile: CredentialProfile; targets?: PolicyRule[] }>();
+  private readonly profiles = new Map<string, { profile: CredentialProfile; targets?: Cidr[] }>();
 
   constructor(profiles: Record<string, CredentialProfile> = {}) {
     for (const [name, profile] of Object.entries(profiles)) {
-      this.profiles.set(name, { profile, targets: profile.targets?.map((cidr) => parseRule(cidr, 'TARGET_ALLOW')) });
+      this.profiles.set(name, { profile, targets: profile.targets?.map((cidr) => parseCidr(cidr, `snmp.credentials.${name}.targets`)) });
     }
   }
 

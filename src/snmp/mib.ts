@@ -117,12 +117,6 @@ export class MibResolver {
   }
 }
 
-/** A memoized loader: MIBs are parsed on first use (or when main.ts warms it), once per process and set of dirs. */
-export function lazyMibResolver(options: { mibDirs: string[] }): () => MibResolver {
-  let resolver: MibResolver | undefined;
-  return () => (resolver ??= MibResolver.create(options));
-}
-
 function invalidOid(message: string): AdapterError {
   return new AdapterError('INVALID_INPUT', 'snmp', message);
 }

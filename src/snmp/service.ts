@@ -1,7 +1,12 @@
-import type { CredentialProfile } from '../config.ts';
-import { AdapterError } from '../errors.ts';
-import { TargetResolver, type ResolvedTarget } from '../net/resolve.ts';
+import { AdapterError, outcomeOf } from '../errors.ts';
+import type { ResolvedTarget, TargetResolver } from '../net/resolve.ts';
+import { elapsedMs } from '../time.ts';
+import { CredentialProfiles } from './credentials.ts';
+import { ERROR_STATUS } from './errors.ts';
+import type { MibResolver } from './mib.ts';
+import type { SnmpMetrics, SnmpOperation } from './metrics.ts';
 import type {
+  CredentialProfile,
   SnmpBulkRequest,
   SnmpGetRequest,
   SnmpSetRequest,
@@ -9,13 +14,13 @@ import type {
   SnmpTarget,
   SnmpTargetRequest,
   SnmpWalkRequest,
-} from '../schemas/snmp.ts';
-import { CredentialProfiles } from './credentials.ts';
-import { ERROR_STATUS } from './errors.ts';
-import type { MibResolver } from './mib.ts';
-import { SessionPool, type RawVarbind, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
-import { decimalToCounter64, TYPE_TAGS, varbindToJson, type VarbindJson } from './varbind.ts';
-import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS, WalkBudget } from './walk-budget.ts';
+  VarbindJson,
+  WalkSummary,
+} from './schemas.ts';
+import { SessionPool, type RawVarbind, type SessionPoolOptions, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
+import { decimalToCounter64, TYPE_TAGS, varbindToJson } from './varbind.ts';
+import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
+import { WalkBudget } from './walk-budget.ts';
 
 export interface OperationOptions {
   signal?: AbortSignal;
@@ -31,54 +36,50 @@ export interface VarbindsResult {
   elapsedMs: number;
 }
 
-export type WalkStopReason = 'endOfSubtree' | 'endOfMibView' | 'nonIncreasingOid' | 'maxVarbinds';
-
-export interface WalkSummary {
-  truncated: boolean;
-  stopReason: WalkStopReason;
-  nonIncreasingOid?: { previous: string; received: string };
-  elapsedMs: number;
+export interface SnmpLimits {
+  /** Hard cap on the varbinds one walk returns (SNMP_MAX_VARBINDS). */
+  maxVarbinds: number;
+  /** Walks in progress at once (SNMP_MAX_WALKS). */
+  maxWalks: number;
+  /** Varbinds that buffered (JSON) walks may hold between them (SNMP_WALK_BUFFER_VARBINDS). */
+  walkBufferVarbinds: number;
+  setEnabled: boolean;
 }
 
 export interface SnmpServiceOptions {
-  /** Loaded on first use: building the resolver parses MIB files. */
-  mib: () => MibResolver;
-  /** Hard cap on the varbinds one walk returns (config.snmp.maxVarbinds). */
-  maxVarbinds: number;
-  maxOids: number;
-  setEnabled: boolean;
+  mib: MibResolver;
   /** Resolves names once and applies the target policy; sessions connect to the address it returns. */
-  resolver?: TargetResolver;
+  resolver: TargetResolver;
+  metrics: SnmpMetrics;
+  limits: SnmpLimits;
   /** Named credential profiles (config snmp.credentials) that requests may reference. */
-  credentials?: Record<string, CredentialProfile>;
-  /** Pooled sessions are closed after this long unused (default 30 s). */
-  sessionIdleMs?: number;
-  /** At most this many pooled sessions, each one UDP socket (default 256). */
-  maxSessions?: number;
-  /** Walks in progress at once (default 32). */
-  maxWalks?: number;
-  /** Varbinds that buffered walks may hold between them (default 200 000). */
-  walkBufferVarbinds?: number;
+  credentials: Record<string, CredentialProfile>;
+  /** Session pooling; the defaults suit the service (30 s idle, 256 sessions). */
+  sessions?: Partial<SessionPoolOptions>;
 }
 
 /**
- * The SNMP adapter: get, getnext, getbulk, walk and set over net-snmp. No HTTP here; failures are AdapterErrors.
+ * The SNMP adapter: get, getnext, getbulk, walk and set over net-snmp. No HTTP here; failures are AdapterErrors,
+ * and every operation is counted and timed in the area's metrics.
  * Sessions come from a pool keyed by target and credentials (see SessionPool for the measurement).
  */
 export class SnmpService {
+  readonly mib: MibResolver;
   private readonly resolver: TargetResolver;
+  private readonly metrics: SnmpMetrics;
+  private readonly limits: SnmpLimits;
   private readonly pool: SessionPool;
   private readonly profiles: CredentialProfiles;
   private readonly walkBudget: WalkBudget;
 
-  constructor(private readonly options: SnmpServiceOptions) {
-    this.resolver = options.resolver ?? new TargetResolver();
-    this.profiles = new CredentialProfiles(options.credentials);
-    this.pool = new SessionPool({ idleMs: options.sessionIdleMs ?? 30_000, maxSessions: options.maxSessions ?? 256 });
-    this.walkBudget = new WalkBudget({
-      maxWalks: options.maxWalks ?? DEFAULT_MAX_WALKS,
-      bufferVarbinds: options.walkBufferVarbinds ?? DEFAULT_WALK_BUFFER_VARBINDS,
-    });
+  constructor({ mib, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
+    this.mib = mib;
+    this.resolver = resolver;
+    this.metrics = metrics;
+    this.limits = limits;
+    this.profiles = new CredentialProfiles(credentials);
+    this.pool = new SessionPool({ idleMs: sessions?.idleMs ?? 30_000, maxSessions: sessions?.maxSessions ?? 256 });
+    this.walkBudget = new WalkBudget({ maxWalks: limits.maxWalks, bufferVarbinds: limits.walkBufferVarbinds });
   }
 
   /** Closes the pooled sessions (their sockets do not keep the process alive, so this is optional). */
@@ -86,38 +87,38 @@ export class SnmpService {
     this.pool.closeAll();
   }
 
-  get mib(): MibResolver {
-    return this.options.mib();
+  get(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.measured('get', () => this.simple(request, signal, (session, oids, sig) => session.get(oids, sig)));
   }
 
-  async get(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
-    return this.simple(request, signal, (session, oids, sig) => session.get(oids, sig));
+  getNext(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.measured('getnext', () => this.simple(request, signal, (session, oids, sig) => session.getNext(oids, sig)));
   }
 
-  async getNext(request: SnmpGetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
-    return this.simple(request, signal, (session, oids, sig) => session.getNext(oids, sig));
-  }
-
-  async bulk(request: SnmpBulkRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
-    if (this.profiles.targetOf(request).version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
-    return this.simple(request, signal, async (session, oids, sig) => {
-      // With no repeaters a GETBULK is a GETNEXT (RFC 3416 §4.2.3); net-snmp's GETBULK decoder cannot cope
-      // with an agent that sends repetitions anyway, so ask for exactly that.
-      if (request.nonRepeaters >= oids.length) return session.getNext(oids, sig);
-      const rows = await withFewerRepetitionsOnTooBig(request.maxRepetitions, (reps) =>
-        session.getBulk(oids, request.nonRepeaters, reps, sig),
-      );
-      return flattenBulk(rows, request.nonRepeaters);
+  bulk(request: SnmpBulkRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.measured('bulk', async () => {
+      if (this.profiles.targetOf(request).version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
+      return this.simple(request, signal, async (session, oids, sig) => {
+        // With no repeaters a GETBULK is a GETNEXT (RFC 3416 §4.2.3); net-snmp's GETBULK decoder cannot cope
+        // with an agent that sends repetitions anyway, so ask for exactly that.
+        if (request.nonRepeaters >= oids.length) return session.getNext(oids, sig);
+        const rows = await withFewerRepetitionsOnTooBig(request.maxRepetitions, (reps) =>
+          session.getBulk(oids, request.nonRepeaters, reps, sig),
+        );
+        return flattenBulk(rows, request.nonRepeaters);
+      });
     });
   }
 
-  async set(request: SnmpSetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
-    if (!this.options.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
-    const wire = request.varbinds.map((vb) => this.toWire(vb));
-    const started = performance.now();
-    const spec = await this.sessionTarget(request, false);
-    const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
-    return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsed(started) };
+  set(request: SnmpSetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+    return this.measured('set', async () => {
+      if (!this.limits.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
+      const wire = request.varbinds.map((vb) => this.toWire(vb));
+      const started = performance.now();
+      const spec = await this.sessionTarget(request, false);
+      const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
+      return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
+    });
   }
 
   /**
@@ -143,18 +144,29 @@ export class SnmpService {
    * It starts only within the walk budget (UNAVAILABLE otherwise), which it holds until it ends, however it ends.
    */
   async *walkBatches(request: SnmpWalkRequest, { signal, buffered = false }: WalkOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
-    const reservation = this.walkBudget.reserve(buffered ? Math.min(request.maxVarbinds, this.options.maxVarbinds) : 0);
+    const started = performance.now();
+    let outcome = 'cancelled'; // unless it ends or fails: the caller stopped reading
     try {
-      return yield* this.walkReplies(request, signal);
+      const reservation = this.walkBudget.reserve(buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0);
+      try {
+        const summary = yield* this.walkReplies(request, signal);
+        outcome = 'ok';
+        return summary;
+      } finally {
+        reservation.release();
+      }
+    } catch (err) {
+      outcome = outcomeOf(err);
+      throw err;
     } finally {
-      reservation.release();
+      this.metrics.record('walk', outcome, performance.now() - started);
     }
   }
 
   private async *walkReplies(request: SnmpWalkRequest, signal: AbortSignal | undefined): AsyncGenerator<VarbindJson[], WalkSummary> {
     const started = performance.now();
     const root = this.mib.toNumeric(request.oid);
-    const limit = Math.min(request.maxVarbinds, this.options.maxVarbinds);
+    const limit = Math.min(request.maxVarbinds, this.limits.maxVarbinds);
     const spec = await this.sessionTarget(request, true);
     const lease = this.pool.acquire(spec);
     const session = lease.session;
@@ -163,7 +175,7 @@ export class SnmpService {
       truncated: stopReason === 'maxVarbinds',
       stopReason,
       ...extra,
-      elapsedMs: elapsed(started),
+      elapsedMs: elapsedMs(started),
     });
 
     // One request is always in flight ahead of the caller: the next GETBULK goes out as soon as a reply's
@@ -253,19 +265,29 @@ export class SnmpService {
     return Array.isArray(first) ? first : first ? [first] : [];
   }
 
+  /** Counts and times an operation by its outcome: `ok`, or the adapter error code in lower case. */
+  private async measured<T>(operation: SnmpOperation, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      this.metrics.record(operation, 'ok', performance.now() - started);
+      return result;
+    } catch (err) {
+      this.metrics.record(operation, outcomeOf(err), performance.now() - started);
+      throw err;
+    }
+  }
+
   private async simple(
     request: SnmpGetRequest | SnmpBulkRequest,
     signal: AbortSignal | undefined,
     operation: (session: SnmpSession, oids: string[], signal: AbortSignal | undefined) => Promise<RawVarbind[]>,
   ): Promise<VarbindsResult> {
-    if (request.oids.length > this.options.maxOids) {
-      throw new AdapterError('INVALID_INPUT', 'snmp', `at most ${this.options.maxOids} oids per request on this server`);
-    }
     const oids = request.oids.map((oid) => this.mib.toNumeric(oid));
     const started = performance.now();
     const spec = await this.sessionTarget(request, false);
     const varbinds = await this.withSession(spec, (session) => operation(session, oids, signal));
-    return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsed(started) };
+    return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
   }
 
   private async sessionTarget(request: SnmpTargetRequest, backwardsGetNexts: boolean): Promise<SessionTarget> {
@@ -343,39 +365,4 @@ function isStatus(err: AdapterError, status: keyof typeof ERROR_STATUS): boolean
 
 function isException(type: number): boolean {
   return type === TYPE_TAGS.NoSuchObject || type === TYPE_TAGS.NoSuchInstance || type === TYPE_TAGS.EndOfMibView;
-}
-
-export function inSubtree(root: string, oid: string): boolean {
-  return oid.startsWith(`${root}.`);
-}
-
-/** Lexicographic comparison of numeric OIDs, arc by arc (scanned in place: walks call it once per varbind). */
-export function compareOids(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const arcEndA = endOfArc(a, i);
-    const arcEndB = endOfArc(b, j);
-    // Arcs have no leading zeros, so a longer arc is a larger number; equal lengths compare as text.
-    const lengthDiff = arcEndA - i - (arcEndB - j);
-    if (lengthDiff !== 0) return lengthDiff < 0 ? -1 : 1;
-    for (let k = 0; k < arcEndA - i; k++) {
-      const d = a.charCodeAt(i + k) - b.charCodeAt(j + k);
-      if (d !== 0) return d < 0 ? -1 : 1;
-    }
-    i = arcEndA + 1;
-    j = arcEndB + 1;
-  }
-  const restA = i < a.length;
-  const restB = j < b.length;
-  return restA === restB ? 0 : restA ? 1 : -1;
-}
-
-function endOfArc(oid: string, from: number): number {
-  const dot = oid.indexOf('.', from);
-  return dot < 0 ? oid.length : dot;
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 100) / 100;
 }

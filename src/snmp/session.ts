@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
-import type { SnmpTarget } from '../schemas/snmp.ts';
+import type { SnmpTarget } from './schemas.ts';
 import { AgentSocket, type RejectReason } from './agent-socket.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';

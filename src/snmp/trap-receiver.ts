@@ -80,18 +80,21 @@ export class TrapReceiver {
 
   constructor(
     private readonly config: TrapsConfig,
-    private readonly deps: { bus: TrapBus; mib: () => MibResolver; logger: Logger },
+    private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
   ) {
     this.userNames = new Set(config.users.map((user) => user.name));
   }
 
-  /** Binds the UDP socket. Resolves with the bound address (port 0 in the config gives an ephemeral port). */
-  async start(): Promise<{ address: string; port: number; family: string }> {
+  /**
+   * Receives on `socket` (see bindTrapSocket), or binds one itself. Resolves with the bound address (port 0 in
+   * the config gives an ephemeral port).
+   */
+  async start(bound?: dgram.Socket): Promise<{ address: string; port: number; family: string }> {
     if (this.socket) throw new Error('trap receiver already started');
     if (this.config.users.some((user) => user.level === 'authPriv' && user.privProtocol === 'des') && ensureDesSupport() === 'unavailable') {
       this.deps.logger.warn({ reason: desFailureReason() }, 'DES privacy is unavailable: v3 notifications from DES users will be dropped (authFailed)');
     }
-    const socket = await bindSocket(this.config.host, this.config.port, this.deps.logger);
+    const socket = bound ?? (await bindTrapSocket(this.config, this.deps.logger));
     socket.on('error', (err) => {
       this.counters.socketErrors++;
       this.deps.logger.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'trap socket error');
@@ -188,7 +191,7 @@ export class TrapReceiver {
       return;
     }
     const decoded = notificationToEvent(pdu, {
-      mib: this.deps.mib(),
+      mib: this.deps.mib,
       source: { address: unmapIPv4(rinfo.address), port: rinfo.port },
       receivedAt: new Date(),
       includeCommunity: this.config.includeCommunity,
@@ -238,7 +241,8 @@ function classifyLibraryError(error: Error & { code?: number }): DropReason {
   return 'malformed';
 }
 
-async function bindSocket(host: string, port: number, logger: Logger): Promise<dgram.Socket> {
+/** The trap port's socket: dual-stack on `::` (IPv4 only where IPv6 is unavailable), with a large receive buffer. */
+export async function bindTrapSocket({ host, port }: Pick<TrapsConfig, 'host' | 'port'>, logger: Logger): Promise<dgram.Socket> {
   const family = isIP(host) === 6 ? 'udp6' : 'udp4';
   try {
     return await bindOnce(family, host, port);

@@ -1,11 +1,8 @@
 import snmp from 'net-snmp';
-import type { SnmpUserConfig } from '../config.ts';
-
-/** The USM user fields shared by request users, credential profiles and trap receiver users. */
-export type UsmUser = Pick<SnmpUserConfig, 'name' | 'level' | 'authProtocol' | 'authKey' | 'privProtocol' | 'privKey'>;
+import type { SnmpUser } from './schemas.ts';
 
 /** net-snmp's user object: numeric level and protocols; keys only where the level uses them. */
-export function toLibraryUser(user: UsmUser): object {
+export function toLibraryUser(user: SnmpUser): object {
   return {
     name: user.name,
     level: snmp.SecurityLevel[user.level],

@@ -1,33 +1,31 @@
 import type { MibResolver } from './mib.ts';
+import type { VarbindJson } from './schemas.ts';
 import { fitsCounter64, isWellFormedOid } from './reply.ts';
 
-export type VarbindTypeName =
-  | 'Boolean'
-  | 'Integer'
-  | 'OctetString'
-  | 'Null'
-  | 'ObjectIdentifier'
-  | 'IpAddress'
-  | 'Counter32'
-  | 'Gauge32'
-  | 'TimeTicks'
-  | 'Opaque'
-  | 'Counter64'
-  | 'Unsigned32'
-  | 'NoSuchObject'
-  | 'NoSuchInstance'
-  | 'EndOfMibView';
+/** The varbind types of the JSON form, as SMIv2 names them. */
+export const VARBIND_TYPE_NAMES = [
+  'Boolean',
+  'Integer',
+  'OctetString',
+  'Null',
+  'ObjectIdentifier',
+  'IpAddress',
+  'Counter32',
+  'Gauge32',
+  'TimeTicks',
+  'Opaque',
+  'Counter64',
+  'Unsigned32',
+  'NoSuchObject',
+  'NoSuchInstance',
+  'EndOfMibView',
+] as const;
+export type VarbindTypeName = (typeof VARBIND_TYPE_NAMES)[number];
 
-export interface VarbindJson {
-  oid: string;
-  /** Longest known MIB prefix plus the instance suffix; absent when no loaded MIB knows the OID. */
-  name?: string;
-  type: VarbindTypeName;
-  value: string | number | boolean | null;
-  encoding?: 'hex';
-  /** The MIB name of an ObjectIdentifier value, when known. */
-  valueName?: string;
-}
+const NOT_SETTABLE = ['Boolean', 'Null', 'NoSuchObject', 'NoSuchInstance', 'EndOfMibView'] as const;
+export type SetTypeName = Exclude<VarbindTypeName, (typeof NOT_SETTABLE)[number]>;
+/** The types a SET may carry. */
+export const SET_TYPES = VARBIND_TYPE_NAMES.filter((type): type is SetTypeName => !(NOT_SETTABLE as readonly string[]).includes(type));
 
 /** BER tags as net-snmp reports them in `varbind.type`. Gauge32 and Unsigned32 share tag 0x42. */
 export const TYPE_TAGS = {

@@ -63,5 +63,5 @@ export class WalkBudget {
 }
 
 function unavailable(detail: string): AdapterError {
-  return new AdapterError('UNAVAILABLE', 'snmp', detail, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  return new AdapterError('UNAVAILABLE', 'snmp', detail, {}, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 }

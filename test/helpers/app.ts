@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
-import { createApp, type AppDeps } from '../../src/app.ts';
+import { createApp } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import { defaultConfig, type Config, type DeepPartial } from '../../src/config.ts';
-import { buildDeps } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
+import { depsFor } from './deps.ts';
 
 /** A log sink that keeps every line, so tests can assert what was (not) logged. */
 export function captureLogs() {
@@ -18,7 +19,7 @@ export function captureLogs() {
 
 export function testDeps(overrides: DeepPartial<Config> = {}, logLevel = 'silent'): AppDeps & { logs: ReturnType<typeof captureLogs> } {
   const logs = captureLogs();
-  const deps = buildDeps(defaultConfig(overrides), createLogger(logLevel, logs.stream));
+  const deps = depsFor(defaultConfig(overrides), createLogger(logLevel, logs.stream));
   deps.readiness.set('http', 'up');
   return { ...deps, logs };
 }

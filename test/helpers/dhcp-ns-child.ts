@@ -8,15 +8,17 @@
  * interfaces are the expected ones (lo and the lab veth). Otherwise it exits without sending.
  */
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { readdirSync, readlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { defaultConfig } from '../../src/config.ts';
-import { buildDeps } from '../../src/deps.ts';
 import { createDhcpClient } from '../../src/dhcp/client.ts';
-import { createLogger } from '../../src/logger.ts';
+import { buildDeps } from '../../src/deps.ts';
+import { dhcpMetrics } from '../../src/dhcp/metrics.ts';
+import { TargetResolver } from '../../src/net/resolve.ts';
+import { testFoundations } from './deps.ts';
 
 interface Job {
   namespace: string;
@@ -58,12 +60,12 @@ async function main(): Promise<void> {
   }
 
   const config = defaultConfig({ log: { level: 'silent' }, ...(job.config ?? {}) });
-  const deps = buildDeps(config, createLogger('silent'));
+  const foundations = testFoundations(config);
+  const deps = buildDeps(config, foundations);
   const rawPackets: { from: string; hex: string }[] = [];
   if (job.capture) {
-    deps.dhcp = createDhcpClient(config.dhcp, deps.resolver, (packet, from) => {
-      rawPackets.push({ from: from.address, hex: packet.toString('hex') });
-    });
+    const onRawPacket = (packet: Buffer, from: RemoteInfo) => rawPackets.push({ from: from.address, hex: packet.toString('hex') });
+    deps.dhcp = createDhcpClient(config.dhcp, { resolver: new TargetResolver(foundations.policy), metrics: dhcpMetrics(foundations.metrics), onRawPacket });
   }
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

@@ -1,7 +1,9 @@
 import { defaultConfig } from '../../src/config.ts';
-import { ProbeService } from '../../src/probe/index.ts';
+import type { ProbeService } from '../../src/probe/index.ts';
+import { planProbes, type ProbePlan } from '../../src/probe/plan.ts';
+import { probeRequestSchemas, type ProbeLimits } from '../../src/probe/schemas.ts';
 import type { ProbeSpec } from '../../src/probe/types.ts';
-import { planProbes, probeRequestSchemas, type ProbeLimits, type ProbePlan } from '../../src/schemas/probe.ts';
+import { testProbeService } from './deps.ts';
 
 export const LIMITS: ProbeLimits = defaultConfig().probe;
 
@@ -21,5 +23,5 @@ export function specFor(body: Record<string, unknown>): ProbeSpec {
 
 /** The real adapter with the default target policy (loopback is allowed). */
 export function probeService(): ProbeService {
-  return new ProbeService();
+  return testProbeService();
 }

@@ -5,9 +5,10 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { defaultConfig, type Config, type DeepPartial } from '../../src/config.ts';
-import { buildDeps } from '../../src/deps.ts';
 import type { TrapEvent } from '../../src/events/trap-event.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { depsFor } from './deps.ts';
 
 /** A v3 user known to the receiver in the interop tests (authPriv, SHA/AES). */
 export const TRAP_USER = {
@@ -33,7 +34,7 @@ export const OIDS = {
 export interface TrapStack {
   baseUrl: string;
   trapPort: number;
-  deps: ReturnType<typeof buildDeps>;
+  deps: AppDeps;
   close(): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export interface TrapStack {
  */
 export async function startTrapStack(traps: DeepPartial<Config['traps']> = {}): Promise<TrapStack> {
   const config = defaultConfig({ traps: { host: '::', port: 0, heartbeatMs: 60_000, ...traps } });
-  const deps = buildDeps(config, createLogger('silent'));
+  const deps = depsFor(config, createLogger('silent'));
   const bound = await deps.traps.receiver.start();
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   try {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { defaultConfig } from '../../src/config.ts';
-import { buildDeps } from '../../src/deps.ts';
-import type { DhcpClient, DhcpDiscoverInput, DhcpDiscoverResult } from '../../src/dhcp/client.ts';
+import type { DhcpClient } from '../../src/dhcp/client.ts';
+import type { DhcpDiscoverInput, DhcpDiscoverResult } from '../../src/dhcp/schemas.ts';
 import { AdapterError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
+import { depsFor } from '../helpers/deps.ts';
 
 const RESULT: DhcpDiscoverResult = {
   mode: 'broadcast',
@@ -34,7 +35,7 @@ const RESULT: DhcpDiscoverResult = {
 };
 
 function appWith(dhcp: DhcpClient, dhcpConfig: { interface?: string } = {}) {
-  const deps = buildDeps(defaultConfig({ dhcp: dhcpConfig }), createLogger('silent'));
+  const deps = depsFor(defaultConfig({ dhcp: dhcpConfig }), createLogger('silent'));
   deps.dhcp = dhcp;
   return createApp(deps);
 }
@@ -108,7 +109,7 @@ describe('POST /dhcp/discover', () => {
   });
 
   it('answers 400 listing the interfaces for an unknown interface (real client; fails before any socket)', async () => {
-    const deps = buildDeps(defaultConfig(), createLogger('silent'));
+    const deps = depsFor(defaultConfig(), createLogger('silent'));
     const res = await post(createApp(deps), { interface: 'nosuch0' });
     expect(res.status).toBe(400);
     const problem = await json(res);
@@ -117,7 +118,7 @@ describe('POST /dhcp/discover', () => {
   });
 
   it('answers 400 when no interface is given and none is configured (real client)', async () => {
-    const deps = buildDeps(defaultConfig(), createLogger('silent'));
+    const deps = depsFor(defaultConfig(), createLogger('silent'));
     const res = await post(createApp(deps), {});
     expect(res.status).toBe(400);
     expect((await json(res)).detail).toContain('DHCP_INTERFACE');

@@ -6,9 +6,8 @@ import type { DhcpClient } from '../../src/dhcp/client.ts';
 import { AdapterError } from '../../src/errors.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from '../../src/http/openapi.ts';
 import { TargetResolver } from '../../src/net/resolve.ts';
-import { ProbeService } from '../../src/probe/index.ts';
-import { SnmpService } from '../../src/snmp/service.ts';
 import { testDeps } from '../helpers/app.ts';
+import { testProbeService, testSnmpService } from '../helpers/deps.ts';
 import { arbitraryFor, type JsonSchema } from '../helpers/json-schema-arbitrary.ts';
 import { closedPort } from '../helpers/probe-peers.ts';
 
@@ -64,11 +63,9 @@ const fakeDhcp: DhcpClient = {
 beforeAll(async () => {
   closed = await closedPort('tcp');
   const deps = testDeps({ policy: { allow: [`127.0.0.1/32@${closed}`, `::1/128@${closed}`] }, traps: { enabled: false } });
-  const resolver = new TargetResolver(targetPolicy(deps.config), async () => [{ address: '127.0.0.1', family: 4 }]);
-  const mib = deps.snmp.mib;
-  deps.resolver = resolver;
-  deps.probes = new ProbeService(resolver);
-  deps.snmp = new SnmpService({ ...deps.config.snmp, mib: () => mib, resolver });
+  const resolver = new TargetResolver(targetPolicy(deps.config, []), async () => [{ address: '127.0.0.1', family: 4 }]);
+  deps.probes = testProbeService({ resolver });
+  deps.snmp = testSnmpService({ resolver, limits: deps.config.snmp });
   deps.dhcp = fakeDhcp;
   app = createApp(deps);
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { ProbeService, type ProberRegistry } from '../../src/probe/index.ts';
+import type { ProberRegistry } from '../../src/probe/index.ts';
 import type { Prober, ProbeSpec } from '../../src/probe/types.ts';
 import { jsonRequest, testApp, testDeps } from '../helpers/app.ts';
+import { testProbeService } from '../helpers/deps.ts';
 
 const PROBLEM = 'application/problem+json';
 
@@ -98,7 +99,7 @@ function fakeProbes() {
   };
   const registry: ProberRegistry = { tcp: fake, tls: fake, udp: fake };
   const deps = testDeps();
-  const app = createApp({ ...deps, probes: new ProbeService(deps.resolver, registry) });
+  const app = createApp({ ...deps, probes: testProbeService({ probers: registry }) });
   return { app, calls };
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import { SnmpWalkRequestSchema } from '../../src/schemas/snmp.ts';
-import { lazyMibResolver } from '../../src/snmp/mib.ts';
-import { SnmpService } from '../../src/snmp/service.ts';
+import { defaultConfig } from '../../src/config.ts';
+import { snmpRequestSchemas } from '../../src/snmp/schemas.ts';
 import { testDeps } from '../helpers/app.ts';
+import { testSnmpService } from '../helpers/deps.ts';
 import { encodeResponse, orderedTree, PDU, startFakeAgent, type FakeAgent, type FakeRequest } from '../helpers/snmp-fake-agent.ts';
 
 /** Agent behaviour a healthy snmpd never shows, from a scripted UDP peer on 127.0.0.1. */
@@ -11,7 +11,8 @@ import { encodeResponse, orderedTree, PDU, startFakeAgent, type FakeAgent, type 
 const ROOT = '1.3.6.1.4.1.99999';
 let agent: FakeAgent;
 let app: App;
-const snmp = new SnmpService({ mib: lazyMibResolver({ mibDirs: [] }), maxVarbinds: 100_000, maxOids: 128, setEnabled: true });
+const snmp = testSnmpService();
+const { walk: SnmpWalkRequestSchema } = snmpRequestSchemas(defaultConfig().snmp);
 
 beforeAll(async () => {
   agent = await startFakeAgent(orderedTree(ROOT, 10));

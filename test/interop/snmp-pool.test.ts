@@ -1,20 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SnmpGetRequestSchema, SnmpWalkRequestSchema } from '../../src/schemas/snmp.ts';
-import { lazyMibResolver } from '../../src/snmp/mib.ts';
-import { SnmpService } from '../../src/snmp/service.ts';
+import { defaultConfig } from '../../src/config.ts';
+import { snmpRequestSchemas } from '../../src/snmp/schemas.ts';
+import type { SnmpService } from '../../src/snmp/service.ts';
+import { testSnmpService } from '../helpers/deps.ts';
 import { startSnmpd, TEST_USERS, type Snmpd } from '../helpers/snmpd.ts';
 import { orderedTree, startFakeAgent, type FakeAgent } from '../helpers/snmp-fake-agent.ts';
 
 /** Session pooling: reuse per target and credentials, idle eviction, retirement after failures, and a bound. */
 
 const ROOT = '1.3.6.1.4.1.99999';
-const mib = lazyMibResolver({ mibDirs: [] });
+const { get: SnmpGetRequestSchema, walk: SnmpWalkRequestSchema } = snmpRequestSchemas(defaultConfig().snmp);
 let agent: FakeAgent;
 let snmpd: Snmpd;
 const services: SnmpService[] = [];
 
 function service(options: { sessionIdleMs?: number; maxSessions?: number } = {}) {
-  const created = new SnmpService({ mib, maxVarbinds: 100_000, maxOids: 128, setEnabled: true, ...options });
+  const created = testSnmpService({ sessions: { idleMs: options.sessionIdleMs, maxSessions: options.maxSessions } });
   services.push(created);
   return created;
 }

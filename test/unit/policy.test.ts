@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AdapterError } from '../../src/errors.ts';
-import { LOCAL_ADDRESSES_TTL_MS, normalizeAddress, parseLooseIPv4, parseRule, TargetPolicy } from '../../src/net/policy.ts';
+import { normalizeAddress, parseLooseIPv4 } from '../../src/net/address.ts';
+import { LOCAL_ADDRESSES_TTL_MS, parseRule, TargetPolicy } from '../../src/net/policy.ts';
 import { TargetResolver, type AddressLookup } from '../../src/net/resolve.ts';
 
 describe('normalizeAddress', () => {

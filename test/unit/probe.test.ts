@@ -5,8 +5,9 @@ import { ProbeDeadline, untilAborted, wasCancelled } from '../../src/probe/deadl
 import { ResponseCollector } from '../../src/probe/exchange.ts';
 import { compileExpect, ExpectCompiler, matchExpect, MAX_EXPECT_COST, MAX_EXPECT_INSTRUCTIONS_PER_REQUEST, type ExpectPattern } from '../../src/probe/matcher.ts';
 import { connectFailure, streamFailure } from '../../src/probe/outcomes.ts';
-import { ProbeService, type ProberRegistry } from '../../src/probe/index.ts';
+import type { ProberRegistry, ProbeSpec } from '../../src/probe/index.ts';
 import type { ResolvedTarget } from '../../src/net/resolve.ts';
+import { testProbeService } from '../helpers/deps.ts';
 import { planFor, specFor } from '../helpers/probe-app.ts';
 
 describe('planning a probe request', () => {
@@ -90,7 +91,7 @@ describe('planning a probe request', () => {
     });
     if (plan.kind !== 'batch') throw new Error('expected a batch');
     expect(plan.concurrency).toBe(64);
-    expect(plan.specs.map((s) => [s.host, s.port, s.protocol])).toEqual([
+    expect(plan.specs.map((s: ProbeSpec) => [s.host, s.port, s.protocol])).toEqual([
       ['a.example', 443, 'tls'],
       ['b.example', 8443, 'tls'],
       ['192.0.2.1', 443, 'tcp'],
@@ -199,7 +200,7 @@ describe('the runner', () => {
 
   it('a resolution slower than the deadline is a TIMEOUT with state error', async () => {
     const slowResolver = { resolve: () => new Promise<ResolvedTarget>(() => undefined) };
-    const result = await new ProbeService(slowResolver, neverCalled).probe(specFor({ host: 'slow.example', port: 80, timeoutMs: 50 }));
+    const result = await testProbeService({ resolver: slowResolver, probers: neverCalled }).probe(specFor({ host: 'slow.example', port: 80, timeoutMs: 50 }));
     expect(result).toMatchObject({ ok: false, state: 'error', address: null, error: { code: 'TIMEOUT' } });
   });
 
@@ -209,13 +210,13 @@ describe('the runner', () => {
       ['REFUSED_BY_POLICY', 'POLICY'],
     ] as const) {
       const resolver = { resolve: () => Promise.reject(new AdapterError(code, 'probe', 'no')) };
-      const result = await new ProbeService(resolver, neverCalled).probe(specFor({ host: 'x.example', port: 80 }));
+      const result = await testProbeService({ resolver, probers: neverCalled }).probe(specFor({ host: 'x.example', port: 80 }));
       expect(result.error?.code).toBe(expected);
     }
   });
 
   it('a prober that throws becomes an ERROR result, never a rejection', async () => {
-    const result = await new ProbeService(undefined, neverCalled).probe(specFor({ host: '192.0.2.1', port: 80 }));
+    const result = await testProbeService({ probers: neverCalled }).probe(specFor({ host: '192.0.2.1', port: 80 }));
     expect(result).toMatchObject({ ok: false, state: 'error', address: '192.0.2.1', error: { code: 'ERROR', message: 'must not be called' } });
   });
 
@@ -229,7 +230,7 @@ describe('the runner', () => {
       running--;
       return { state: 'open', connectMs: target.port };
     };
-    const service = new ProbeService(undefined, { tcp: counting, tls: counting, udp: counting });
+    const service = testProbeService({ probers: { tcp: counting, tls: counting, udp: counting } });
     const plan = planFor({ targets: Array.from({ length: 100 }, (_, i) => ({ host: '192.0.2.1', port: i + 1 })), concurrency: 7 });
     if (plan.kind !== 'batch') throw new Error('expected a batch');
     const results = await service.probeBatch(plan.specs, plan.concurrency);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOids, inSubtree } from '../../src/snmp/service.ts';
+import { compareOids, inSubtree } from '../../src/snmp/walk.ts';
 
 /** The obvious definition, to check the in-place scan against. */
 function reference(a: string, b: string): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VarbindJsonSchema } from '../../src/schemas/snmp.ts';
+import { VarbindJsonSchema } from '../../src/snmp/schemas.ts';
 import { MibResolver } from '../../src/snmp/mib.ts';
 import { counter64ToDecimal, decimalToCounter64, TYPE_TAGS, varbindToJson } from '../../src/snmp/varbind.ts';
 

@@ -20,13 +20,13 @@ describe('the walk budget', () => {
     expect(budget.inUse).toEqual({ walks: 2, varbinds: 600 });
 
     const tooBig = refusal(() => budget.reserve(500));
-    expect(tooBig).toMatchObject({ code: 'UNAVAILABLE', subsystem: 'snmp', extensions: { retryAfterSeconds: 2 } });
+    expect(tooBig).toMatchObject({ code: 'UNAVAILABLE', subsystem: 'snmp', retryAfterSeconds: 2 });
     expect(tooBig.message).toMatch(/400 of 1000 free.*NDJSON.*lower maxVarbinds.*retry/);
     const fits = budget.reserve(400);
     expect(budget.inUse).toEqual({ walks: 3, varbinds: 1000 });
 
     const noSlot = refusal(() => budget.reserve(0));
-    expect(noSlot).toMatchObject({ code: 'UNAVAILABLE', extensions: { retryAfterSeconds: 2 } });
+    expect(noSlot).toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: 2 });
     expect(noSlot.message).toContain('3 walks are in progress');
 
     first.release();

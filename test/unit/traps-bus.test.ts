@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterError } from '../../src/errors.ts';
-import { ENTRY_OVERHEAD_BYTES, EventBus, type BusEntry, type BusItem, type BusOptions, type Subscription } from '../../src/events/trap-bus.ts';
+import { ENTRY_OVERHEAD_BYTES, EventBus, SubscriptionRefused, type BusEntry, type BusItem, type BusOptions, type Subscription } from '../../src/events/trap-bus.ts';
 
 interface TestEvent {
   id: number;
@@ -245,11 +244,11 @@ describe('subscriptions', () => {
     const b = bus(5, 3, 2);
     const first = b.subscribe();
     b.subscribe();
-    expect(() => b.subscribe()).toThrow(AdapterError);
+    expect(() => b.subscribe()).toThrow(SubscriptionRefused);
     try {
       b.subscribe();
     } catch (err) {
-      expect((err as AdapterError).code).toBe('UNAVAILABLE');
+      expect((err as SubscriptionRefused).reason).toBe('full');
     }
     first.close();
     expect(b.subscriberCount).toBe(1);
@@ -267,6 +266,6 @@ describe('subscriptions', () => {
     const closed = sub.wait(10_000);
     b.close();
     await expect(closed).resolves.toBe('closed');
-    expect(() => b.subscribe()).toThrow(/shutting down/);
+    expect(() => b.subscribe()).toThrow(expect.objectContaining({ reason: 'closed' }));
   });
 });

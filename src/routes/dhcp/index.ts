@@ -1,9 +1,8 @@
-import type { DhcpClient } from '../../dhcp/client.ts';
-import type { Metrics } from '../../http/metrics.ts';
+import type { AppDeps } from '../../deps.ts';
 import { createRouter } from '../../http/openapi.ts';
 import { discoverHandler } from './dhcp.handlers.ts';
 import { discover } from './dhcp.routes.ts';
 
-export function dhcpRoutes(deps: { dhcp: DhcpClient; metrics?: Metrics }) {
-  return createRouter().openapi(discover, discoverHandler(deps.dhcp, deps.metrics));
+export function dhcpRoutes({ dhcp }: AppDeps) {
+  return createRouter().openapi(discover, discoverHandler(dhcp));
 }

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { jsonContent, problemResponses } from '../../http/openapi.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 
@@ -16,21 +16,19 @@ export const ReadinessSchema = z
   })
   .openapi('Readiness');
 
-export const healthz = createRoute({
+export const healthz = defineRoute('open', {
   method: 'get',
   path: '/healthz',
   tags: ['health'],
   summary: 'Liveness: the process is alive',
-  security: [],
   responses: { 200: jsonContent(HealthSchema, 'The process is alive'), ...problemResponses() },
 });
 
-export const readyz = createRoute({
+export const readyz = defineRoute('open', {
   method: 'get',
   path: '/readyz',
   tags: ['health'],
   summary: 'Readiness: listeners are up; reports each subsystem',
-  security: [],
   responses: {
     200: jsonContent(ReadinessSchema, 'Every subsystem is up or disabled'),
     503: jsonContent(ReadinessSchema, 'At least one subsystem is not up'),

@@ -1,25 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Metrics } from '../../http/metrics.ts';
-import { createRouter, problemResponses } from '../../http/openapi.ts';
+import type { AppDeps } from '../../deps.ts';
+import { createRouter } from '../../http/openapi.ts';
+import { metricsHandler } from './metrics.handlers.ts';
+import { metricsRoute } from './metrics.routes.ts';
 
-const metricsRoute = createRoute({
-  method: 'get',
-  path: '/metrics',
-  tags: ['health'],
-  summary: 'Prometheus metrics (text exposition format)',
-  security: [],
-  responses: {
-    200: {
-      description: 'Metrics in the Prometheus text format',
-      content: { 'text/plain': { schema: z.string() } },
-    },
-    ...problemResponses(),
-  },
-});
-
-export function metricsRoutes(metrics: Metrics) {
-  return createRouter().openapi(metricsRoute, async (c) => {
-    const body = await metrics.registry.metrics();
-    return c.text(body, 200, { 'content-type': metrics.registry.contentType });
-  });
+export function metricsRoutes({ metrics }: AppDeps) {
+  return createRouter().openapi(metricsRoute, metricsHandler(metrics));
 }

@@ -1,15 +1,14 @@
-import type { Metrics } from '../../http/metrics.ts';
+import type { AppDeps } from '../../deps.ts';
 import { createRouter } from '../../http/openapi.ts';
-import type { SnmpService } from '../../snmp/service.ts';
-import { snmpBulkHandler, snmpGetHandler, snmpGetNextHandler, snmpSetHandler, snmpWalkHandler } from './snmp.handlers.ts';
-import { snmpBulkRoute, snmpGetNextRoute, snmpGetRoute, snmpSetRoute, snmpWalkRoute } from './snmp.routes.ts';
+import { bulkHandler, getHandler, getNextHandler, setHandler, walkHandler } from './snmp.handlers.ts';
+import { snmpRouteDefinitions } from './snmp.routes.ts';
 
-export function snmpRoutes(deps: { snmp: SnmpService; metrics?: Metrics }) {
-  const record = (operation: string, outcome: string) => deps.metrics?.snmpRequests.inc({ operation, outcome });
+export function snmpRoutes({ config, snmp }: AppDeps) {
+  const routes = snmpRouteDefinitions(config.snmp);
   return createRouter()
-    .openapi(snmpGetRoute, snmpGetHandler(deps.snmp, record))
-    .openapi(snmpGetNextRoute, snmpGetNextHandler(deps.snmp, record))
-    .openapi(snmpBulkRoute, snmpBulkHandler(deps.snmp, record))
-    .openapi(snmpWalkRoute, snmpWalkHandler(deps.snmp, record))
-    .openapi(snmpSetRoute, snmpSetHandler(deps.snmp, record));
+    .openapi(routes.get, getHandler(snmp))
+    .openapi(routes.getNext, getNextHandler(snmp))
+    .openapi(routes.bulk, bulkHandler(snmp))
+    .openapi(routes.walk, walkHandler(snmp))
+    .openapi(routes.set, setHandler(snmp));
 }

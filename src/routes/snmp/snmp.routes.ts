@@ -1,14 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
-import { jsonContent, problemResponses } from '../../http/openapi.ts';
+import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
 import {
-  SnmpBulkRequestSchema,
-  SnmpGetRequestSchema,
-  SnmpSetRequestSchema,
+  snmpRequestSchemas,
   SnmpVarbindsResponseSchema,
-  SnmpWalkRequestSchema,
   SnmpWalkResponseSchema,
   VarbindJsonSchema,
-} from '../../schemas/snmp.ts';
+  type SnmpRequestLimits,
+} from '../../snmp/schemas.ts';
 
 const ERRORS_DESCRIPTION = [
   'Errors (problem+json): `/problems/snmp-timeout` (504) the agent did not answer within timeoutMs × (retries+1);',
@@ -23,69 +20,72 @@ const TARGET_DESCRIPTION =
 
 const snmpErrors = () => problemResponses(401, 403, 413, 415, 422, 429, 502, 503, 504);
 
-export const snmpGetRoute = createRoute({
-  method: 'post',
-  path: '/snmp/get',
-  tags: ['snmp'],
-  summary: 'SNMP GET (like snmpget)',
-  description: `Reads the given instances. A missing instance is a varbind with type NoSuchObject or NoSuchInstance, not an error (v2c/v3). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-  request: { body: { content: { 'application/json': { schema: SnmpGetRequestSchema } }, required: true } },
-  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in request order'), ...snmpErrors() },
-});
+/** The SNMP operations, their request schemas bounded by the server's limits. */
+export function snmpRouteDefinitions(limits: SnmpRequestLimits) {
+  const requests = snmpRequestSchemas(limits);
 
-export const snmpGetNextRoute = createRoute({
-  method: 'post',
-  path: '/snmp/getnext',
-  tags: ['snmp'],
-  summary: 'SNMP GETNEXT (like snmpgetnext)',
-  description: `Reads the instance after each given OID. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-  request: { body: { content: { 'application/json': { schema: SnmpGetRequestSchema } }, required: true } },
-  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The next varbind for each OID'), ...snmpErrors() },
-});
+  const get = defineRoute('read', {
+    method: 'post',
+    path: '/snmp/get',
+    tags: ['snmp'],
+    summary: 'SNMP GET (like snmpget)',
+    description: `Reads the given instances. A missing instance is a varbind with type NoSuchObject or NoSuchInstance, not an error (v2c/v3). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: requests.get } }, required: true } },
+    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in request order'), ...snmpErrors() },
+  });
 
-export const snmpBulkRoute = createRoute({
-  method: 'post',
-  path: '/snmp/bulk',
-  tags: ['snmp'],
-  summary: 'SNMP GETBULK (like snmpbulkget); v2c and v3 only',
-  description: `The first nonRepeaters OIDs get one GETNEXT each; the others up to maxRepetitions successors, in the agent's order (row by row). A tooBig answer is retried with fewer repetitions. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-  request: { body: { content: { 'application/json': { schema: SnmpBulkRequestSchema } }, required: true } },
-  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in the order the agent sent them'), ...snmpErrors() },
-});
+  const getNext = defineRoute('read', {
+    method: 'post',
+    path: '/snmp/getnext',
+    tags: ['snmp'],
+    summary: 'SNMP GETNEXT (like snmpgetnext)',
+    description: `Reads the instance after each given OID. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: requests.get } }, required: true } },
+    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The next varbind for each OID'), ...snmpErrors() },
+  });
 
-export const snmpWalkRoute = createRoute({
-  method: 'post',
-  path: '/snmp/walk',
-  tags: ['snmp'],
-  summary: 'SNMP walk of a subtree (like snmpbulkwalk / snmpwalk)',
-  description: `GETBULK on v2c/v3, GETNEXT on v1. Stops at the end of the subtree, on endOfMibView, on a non-increasing OID (reported in \`stopReason\` and \`nonIncreasingOid\`, never looped) and after maxVarbinds (\`truncated: true\`). A JSON walk reserves its maxVarbinds in the server's walk buffer before it starts; when the buffer (SNMP_WALK_BUFFER_VARBINDS) or the walk slots (SNMP_MAX_WALKS) are taken it answers 503 with Retry-After: stream with NDJSON, which buffers nothing, or lower maxVarbinds. With \`Accept: application/x-ndjson\` the varbinds stream one JSON object per line as they arrive; the last line is \`{"summary": {truncated, stopReason, nonIncreasingOid?, elapsedMs}}\`, or \`{"error": <problem>}\` when the walk failed after the first varbind (errors before it answer problem+json with their status). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-  request: { body: { content: { 'application/json': { schema: SnmpWalkRequestSchema } }, required: true } },
-  responses: {
-    200: {
-      description: 'The subtree',
-      content: {
-        'application/json': { schema: SnmpWalkResponseSchema },
-        'application/x-ndjson': {
-          schema: VarbindJsonSchema.openapi({ description: 'One Varbind per line, then one summary or error line' }),
+  const bulk = defineRoute('read', {
+    method: 'post',
+    path: '/snmp/bulk',
+    tags: ['snmp'],
+    summary: 'SNMP GETBULK (like snmpbulkget); v2c and v3 only',
+    description: `The first nonRepeaters OIDs get one GETNEXT each; the others up to maxRepetitions successors, in the agent's order (row by row). A tooBig answer is retried with fewer repetitions. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: requests.bulk } }, required: true } },
+    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in the order the agent sent them'), ...snmpErrors() },
+  });
+
+  const walk = defineRoute('read', {
+    method: 'post',
+    path: '/snmp/walk',
+    tags: ['snmp'],
+    summary: 'SNMP walk of a subtree (like snmpbulkwalk / snmpwalk)',
+    description: `GETBULK on v2c/v3, GETNEXT on v1. Stops at the end of the subtree, on endOfMibView, on a non-increasing OID (reported in \`stopReason\` and \`nonIncreasingOid\`, never looped) and after maxVarbinds (\`truncated: true\`). A JSON walk reserves its maxVarbinds in the server's walk buffer before it starts; when the buffer (SNMP_WALK_BUFFER_VARBINDS) or the walk slots (SNMP_MAX_WALKS) are taken it answers 503 with Retry-After: stream with NDJSON, which buffers nothing, or lower maxVarbinds. With \`Accept: application/x-ndjson\` the varbinds stream one JSON object per line as they arrive; the last line is \`{"summary": {truncated, stopReason, nonIncreasingOid?, elapsedMs}}\`, or \`{"error": <problem>}\` when the walk failed after the first varbind (errors before it answer problem+json with their status). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: requests.walk } }, required: true } },
+    responses: {
+      200: {
+        description: 'The subtree',
+        content: {
+          'application/json': { schema: SnmpWalkResponseSchema },
+          'application/x-ndjson': {
+            schema: VarbindJsonSchema.meta({ description: 'One Varbind per line, then one summary or error line' }),
+          },
         },
       },
+      ...snmpErrors(),
     },
-    ...snmpErrors(),
-  },
-});
+  });
 
-export const snmpSetRoute = createRoute({
-  method: 'post',
-  path: '/snmp/set',
-  tags: ['snmp'],
-  summary: 'SNMP SET (like snmpset); needs the write scope',
-  description: `Each value is checked against its type before anything is sent. The agent's refusal (notWritable, wrongType, readOnly, …) is a 422 with \`snmp: { status, index, oid }\`. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-  request: { body: { content: { 'application/json': { schema: SnmpSetRequestSchema } }, required: true } },
-  responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds as the agent confirmed them'), ...snmpErrors() },
-});
+  const set = defineRoute('write', {
+    method: 'post',
+    path: '/snmp/set',
+    tags: ['snmp'],
+    summary: 'SNMP SET (like snmpset); needs the write scope',
+    description: `Each value is checked against its type before anything is sent. The agent's refusal (notWritable, wrongType, readOnly, …) is a 422 with \`snmp: { status, index, oid }\`. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: requests.set } }, required: true } },
+    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds as the agent confirmed them'), ...snmpErrors() },
+  });
 
-export type SnmpGetRoute = typeof snmpGetRoute;
-export type SnmpGetNextRoute = typeof snmpGetNextRoute;
-export type SnmpBulkRoute = typeof snmpBulkRoute;
-export type SnmpWalkRoute = typeof snmpWalkRoute;
-export type SnmpSetRoute = typeof snmpSetRoute;
+  return { get, getNext, bulk, walk, set };
+}
+
+export type SnmpRoutes = ReturnType<typeof snmpRouteDefinitions>;

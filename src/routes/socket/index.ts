@@ -1,11 +1,9 @@
-import type { Config } from '../../config.ts';
-import type { Metrics } from '../../http/metrics.ts';
+import type { AppDeps } from '../../deps.ts';
 import { createRouter } from '../../http/openapi.ts';
-import type { ProbeService } from '../../probe/index.ts';
-import { socketProbeHandler } from './socket.handlers.ts';
-import { socketProbeRoute } from './socket.routes.ts';
+import { probeHandler } from './socket.handlers.ts';
+import { socketRouteDefinitions } from './socket.routes.ts';
 
-export function socketRoutes(deps: { config: Config; probes: ProbeService; metrics: Metrics }) {
-  const limits = deps.config.probe;
-  return createRouter().openapi(socketProbeRoute(limits), socketProbeHandler(deps.probes, limits, deps.metrics));
+export function socketRoutes({ config, probes }: AppDeps) {
+  const routes = socketRouteDefinitions(config.probe);
+  return createRouter().openapi(routes.probe, probeHandler(probes));
 }

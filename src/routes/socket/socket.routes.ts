@@ -1,10 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
-import { jsonContent, problemResponses } from '../../http/openapi.ts';
-import { ProbeResponseSchema, probeRequestSchemas, type ProbeLimits } from '../../schemas/probe.ts';
+import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
+import { ProbeResponseSchema, probeRequestSchemas, type ProbeLimits } from '../../probe/schemas.ts';
 
-export function socketProbeRoute(limits: ProbeLimits) {
+/** The probe operation, its request schema bounded by the server's limits. */
+export function socketRouteDefinitions(limits: ProbeLimits) {
   const { ProbeRequestSchema } = probeRequestSchemas(limits);
-  return createRoute({
+  const probe = defineRoute('read', {
     method: 'post',
     path: '/socket/probe',
     tags: ['socket'],
@@ -19,6 +19,7 @@ export function socketProbeRoute(limits: ProbeLimits) {
       ...problemResponses(401, 403, 413, 415, 429),
     },
   });
+  return { probe };
 }
 
-export type SocketProbeRoute = ReturnType<typeof socketProbeRoute>;
+export type SocketRoutes = ReturnType<typeof socketRouteDefinitions>;

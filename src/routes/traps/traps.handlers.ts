@@ -1,19 +1,10 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { AdapterError, isAdapterError } from '../../errors.ts';
-import type { BusEntry, BusItem, EventFilter, Subscription } from '../../events/trap-bus.ts';
-import type { TrapEvent, TrapFilterFields } from '../../events/trap-event.ts';
-import { parseAddressRange, trapFilter } from '../../events/trap-filter.ts';
+import type { BusEntry, BusItem } from '../../events/trap-bus.ts';
+import type { TrapFilterFields } from '../../events/trap-event.ts';
 import { clientSignal } from '../../http/client-signal.ts';
-import type { AppEnv } from '../../http/types.ts';
-import type { TrapService } from '../../snmp/trap-service.ts';
-import type { TrapFilterQuery, TrapRecentRoute, TrapStreamRoute } from './traps.routes.ts';
-
-export interface TrapRouteDeps {
-  traps: TrapService;
-}
-
-type TrapSubscription = Subscription<TrapEvent, TrapFilterFields>;
+import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
+import type { TrapService, TrapSubscription } from '../../snmp/trap-service.ts';
+import type { trapRecentRoute, trapStreamRoute } from './traps.routes.ts';
 
 /** The most event JSON one chunk of the stream carries (a larger event goes alone). */
 const STREAM_CHUNK_MAX_BYTES = 64 * 1024;
@@ -30,29 +21,25 @@ const SUBSCRIBED = Buffer.from(': subscribed\n\n'); // the first chunk: the clie
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 const SHUTTING_DOWN = Buffer.from(': server shutting down\n\n');
 
-export function trapStreamHandler({ traps }: TrapRouteDeps): RouteHandler<TrapStreamRoute, AppEnv> {
+export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof trapStreamRoute> {
   return (c) => {
     const query = c.req.valid('query');
     const lastEventId = c.req.valid('header')['last-event-id'];
-    const filter = filterFromQuery(query, traps);
-    ensureEnabled(traps);
+    const filter = traps.filterFor(query);
+    traps.ensureEnabled();
     // hono answers HEAD with the GET handler and then drops the body unread: a subscription made for it
     // would never be released.
     if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
-    const subscription = traps.bus.subscribe({ filter, after: lastEventId !== undefined ? Number(lastEventId) : query.since });
-    return c.body(eventStream(subscription, traps.config.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
+    const subscription = traps.subscribe(filter, lastEventId !== undefined ? Number(lastEventId) : query.since);
+    return c.body(eventStream(subscription, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
   };
 }
 
-export function trapRecentHandler({ traps }: TrapRouteDeps): RouteHandler<TrapRecentRoute, AppEnv> {
+export function trapRecentHandler(traps: TrapService): AppRouteHandler<typeof trapRecentRoute> {
   return (c) => {
     const query = c.req.valid('query');
-    const filter = filterFromQuery(query, traps);
-    ensureEnabled(traps);
-    const { bus } = traps;
-    if (query.since === undefined) return recentBody(c, bus.recent(query.limit, filter), { lastId: bus.lastId }) as never;
-    const read = bus.read(query.since, filter, query.limit);
-    return recentBody(c, read.entries, { lastId: bus.lastId, ...(read.missed === 0 ? {} : { missed: read.missed }) }) as never;
+    const { entries, lastId, missed } = traps.buffered(query.limit, traps.filterFor(query), query.since);
+    return recentBody(c, entries, { lastId, ...(missed === 0 ? {} : { missed }) }) as never;
   };
 }
 
@@ -139,28 +126,4 @@ function sseChunk(items: BusItem<TrapFilterFields>[]): Buffer {
     offset += chunk.write('\n\n', offset, 'latin1');
   });
   return chunk;
-}
-
-/**
- * The query is already validated; what is left is resolving a symbolic trapOid, which needs the MIBs.
- * An unknown name is a 400 (invalid-request), as on the SNMP routes.
- */
-function filterFromQuery(query: TrapFilterQuery, traps: TrapService): EventFilter<TrapFilterFields> | undefined {
-  let trapOid: string | undefined;
-  if (query.trapOid !== undefined) {
-    try {
-      trapOid = traps.mib().toNumeric(query.trapOid);
-    } catch (err) {
-      if (!isAdapterError(err)) throw err;
-      throw new AdapterError('INVALID_INPUT', 'traps', `trapOid: ${err.message}`, { errors: [{ path: 'query.trapOid', message: err.message }] });
-    }
-  }
-  const source = query.source === undefined ? undefined : parseAddressRange(query.source);
-  return trapFilter({ source, trapOid, version: query.version });
-}
-
-function ensureEnabled(traps: TrapService): void {
-  if (!traps.config.enabled) {
-    throw new AdapterError('UNAVAILABLE', 'traps', 'The trap receiver is disabled (TRAP_ENABLED=false).');
-  }
 }

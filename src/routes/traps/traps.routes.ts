@@ -1,37 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { parseAddressRange } from '../../events/trap-filter.ts';
-import { jsonContent, problemResponses } from '../../http/openapi.ts';
-import { OidSchema, VarbindJsonSchema } from '../../schemas/snmp.ts';
-
-export const TrapEventSchema = z
-  .object({
-    id: z.number().int().openapi({ description: 'Sequence id, monotonically increasing within one run of the service; also the SSE `id:`', example: 42 }),
-    receivedAt: z.string().openapi({ format: 'date-time', example: '2026-11-28T10:53:30.744Z' }),
-    source: z.object({ address: z.string().openapi({ example: '192.0.2.10' }), port: z.number().int() }),
-    version: z.enum(['1', '2c', '3']),
-    pduType: z.enum(['trap', 'trapV2', 'inform']).openapi({ description: 'trap: SNMPv1 Trap-PDU; trapV2: SNMPv2-Trap-PDU; inform: InformRequest (acknowledged)' }),
-    community: z.string().optional().openapi({ description: 'v1/v2c community; only when TRAP_INCLUDE_COMMUNITY is on (it is a secret)' }),
-    user: z.string().optional().openapi({ description: 'SNMPv3 USM user name' }),
-    trapOid: z.string().openapi({
-      description: 'Numeric notification OID. v2c/v3: the value of snmpTrapOID.0. v1: derived as RFC 3584 §3.1 specifies (generic 0–5 → 1.3.6.1.6.3.1.1.5.{generic+1}; enterpriseSpecific → enterprise.0.specific)',
-      example: '1.3.6.1.6.3.1.1.5.3',
-    }),
-    trapName: z.string().optional().openapi({ example: 'IF-MIB::linkDown', description: 'MIB name of trapOid, when known' }),
-    uptime: z.number().int().openapi({ description: "Sender's sysUpTime in hundredths of a second (v2c/v3: the value of sysUpTime.0; v1: time-stamp)" }),
-    varbinds: z.array(VarbindJsonSchema).openapi({
-      description: 'The varbinds as sent. For v2c/v3 they start with sysUpTime.0 and snmpTrapOID.0, as snmptrapd shows them.',
-    }),
-    v1: z
-      .object({
-        enterprise: z.string(),
-        agentAddress: z.string(),
-        genericTrap: z.number().int(),
-        specificTrap: z.number().int(),
-      })
-      .optional()
-      .openapi({ description: 'The SNMPv1 Trap-PDU header fields (v1 only)' }),
-  })
-  .openapi('TrapEvent');
+import { z } from '@hono/zod-openapi';
+import { tryParseCidr } from '../../net/cidr.ts';
+import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
+import { TRAP_VERSIONS, TrapEventSchema } from '../../events/trap-event.ts';
+import { OidSchema } from '../../snmp/schemas.ts';
 
 export const TrapGapSchema = z
   .object({
@@ -59,7 +30,7 @@ export const TrapStreamMessageSchema = z
 const sourceParam = z
   .string()
   .max(64)
-  .refine((v) => parseAddressRange(v) !== undefined, { message: 'must be an IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32)' })
+  .refine((v) => tryParseCidr(v) !== undefined, { message: 'must be an IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32)' })
   .optional()
   .openapi({ param: { name: 'source', in: 'query' }, description: 'Only notifications from this IP address or CIDR range (IPv4 or IPv6)', example: '192.0.2.0/24' });
 
@@ -70,7 +41,7 @@ const trapOidParam = OidSchema.optional().openapi({
 });
 
 const versionParam = z
-  .enum(['1', '2c', '3'])
+  .enum(TRAP_VERSIONS)
   .optional()
   .openapi({ param: { name: 'version', in: 'query' }, description: 'Only notifications of this SNMP version' });
 
@@ -126,7 +97,7 @@ const lastEventIdHeader = z.object({
     .openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'Resume after this event id' }),
 });
 
-export const trapStreamRoute = createRoute({
+export const trapStreamRoute = defineRoute('traps', {
   method: 'get',
   path: '/snmp/traps',
   tags: ['traps'],
@@ -142,7 +113,7 @@ export const trapStreamRoute = createRoute({
   },
 });
 
-export const trapRecentRoute = createRoute({
+export const trapRecentRoute = defineRoute('traps', {
   method: 'get',
   path: '/snmp/traps/recent',
   tags: ['traps'],
@@ -154,6 +125,3 @@ export const trapRecentRoute = createRoute({
   },
 });
 
-export type TrapStreamRoute = typeof trapStreamRoute;
-export type TrapRecentRoute = typeof trapRecentRoute;
-export type TrapFilterQuery = z.infer<typeof TrapFilterQuerySchema>;

@@ -1,0 +1,16 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.ts';
+import type { AppEnv } from '../http/types.ts';
+import { dhcpRoutes } from './dhcp/index.ts';
+import { docsRoutes } from './docs/index.ts';
+import { healthRoutes } from './health/index.ts';
+import { metricsRoutes } from './metrics/index.ts';
+import { snmpRoutes } from './snmp/index.ts';
+import { socketRoutes } from './socket/index.ts';
+import { trapsRoutes } from './traps/index.ts';
+
+/** An area's routes: its routes/<area>/index.ts, given what the app is built from. */
+export type AreaRoutes = (deps: AppDeps) => OpenAPIHono<AppEnv>;
+
+/** Every area, in the order the document lists them. */
+export const AREAS: readonly AreaRoutes[] = [healthRoutes, snmpRoutes, trapsRoutes, dhcpRoutes, socketRoutes, docsRoutes, metricsRoutes];

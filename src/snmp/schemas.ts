@@ -1,0 +1,315 @@
+import { z } from 'zod';
+import { parseCidr } from '../net/cidr.ts';
+import { HostSchema } from '../net/host.ts';
+import { parseNumericOid } from './oid.ts';
+import { WALK_STOP_REASONS } from './walk.ts';
+import { SET_TYPES, VARBIND_TYPE_NAMES, type SetTypeName } from './varbind.ts';
+
+/**
+ * The SNMP area's shapes: requests, credentials (shared with the configuration), varbinds and results.
+ * Plain zod documented with .meta(), built from the adapter's own constants; every TypeScript type of the
+ * area is inferred from these.
+ */
+
+/* ------------------------------------------------------------------ varbinds (responses, traps) */
+
+export const VarbindJsonSchema = z
+  .object({
+    oid: z.string().meta({ example: '1.3.6.1.2.1.1.5.0', description: 'Numeric OID, no leading dot' }),
+    name: z
+      .string()
+      .optional()
+      .meta({ example: 'SNMPv2-MIB::sysName.0', description: 'Longest known MIB prefix plus the instance suffix; absent when no loaded MIB knows the OID' }),
+    type: z.enum(VARBIND_TYPE_NAMES),
+    value: z.union([z.string(), z.number(), z.boolean(), z.null()]).meta({
+      example: 'router1',
+      description:
+        'Integer/Counter32/Gauge32/TimeTicks: number; Counter64: decimal string; OctetString: text, or hex when not printable UTF-8 (then `encoding` is "hex"); ObjectIdentifier: dotted; IpAddress: dotted; Opaque: hex; NoSuchObject/NoSuchInstance/EndOfMibView: null',
+    }),
+    encoding: z.literal('hex').optional().meta({ description: 'Present when `value` is hex-encoded bytes' }),
+    valueName: z.string().optional().meta({ description: 'MIB name of an ObjectIdentifier value, when known' }),
+  })
+  .meta({ id: 'Varbind' });
+
+/* ------------------------------------------------------------------ OIDs */
+
+const SYMBOLIC_OID = /^([A-Za-z][\w-]*::)?[A-Za-z][\w-]*(\.\d+)*$/;
+const OID_FORMAT = 'must be a numeric OID (1.3.6.1.2.1.1.5.0) or a MIB name (SNMPv2-MIB::sysName.0, sysName.0)';
+
+/**
+ * Why `value` is neither a valid numeric OID (src/snmp/oid.ts) nor shaped like a MIB name; undefined when
+ * it is one of them. Whether a name exists, and whether name plus suffix is valid, the MIB resolver decides.
+ */
+function oidProblem(value: string, formatMessage: string): string | undefined {
+  const numeric = parseNumericOid(value);
+  if (numeric) return numeric.problem;
+  return SYMBOLIC_OID.test(value) ? undefined : formatMessage;
+}
+
+export const OidSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .superRefine((value, ctx) => {
+    const problem = oidProblem(value, OID_FORMAT);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ example: 'SNMPv2-MIB::sysName.0' });
+
+/* ------------------------------------------------------------------ credentials (requests, profiles, trap users) */
+
+const secret = (what: string) =>
+  z
+    .string()
+    .min(8, `${what} must be at least 8 characters (RFC 3414)`)
+    .max(256)
+    .meta({ description: `${what}; never logged nor echoed`, format: 'password' });
+
+export const SnmpUserSchema = z
+  .object({
+    name: z.string().min(1).max(32),
+    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('noAuthNoPriv'),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authKey: secret('authKey').optional(),
+    privProtocol: z
+      .enum(['des', 'aes', 'aes256b', 'aes256r'])
+      .optional()
+      .meta({ description: 'aes = AES-128; aes256b / aes256r = AES-256 with Blumenthal / Reeder key extension' }),
+    privKey: secret('privKey').optional(),
+  })
+  .strict()
+  .superRefine((user, ctx) => {
+    if (user.level === 'noAuthNoPriv') return;
+    if (!user.authProtocol) ctx.addIssue({ code: 'custom', path: ['authProtocol'], message: `is required for level ${user.level}` });
+    if (!user.authKey) ctx.addIssue({ code: 'custom', path: ['authKey'], message: `is required for level ${user.level}` });
+    if (user.level !== 'authPriv') return;
+    if (!user.privProtocol) ctx.addIssue({ code: 'custom', path: ['privProtocol'], message: 'is required for level authPriv' });
+    if (!user.privKey) ctx.addIssue({ code: 'custom', path: ['privKey'], message: 'is required for level authPriv' });
+  })
+  .meta({ id: 'SnmpUser', description: 'An SNMPv3 USM user (required for version 3)' });
+
+const VersionSchema = z.enum(['1', '2c', '3']);
+const CommunitySchema = z.string().min(1).max(255);
+const ContextSchema = z.string().max(255);
+
+const ProfileTargetSchema = z.string().superRefine((text, ctx) => {
+  try {
+    parseCidr(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}${text.includes('@') ? ' (a profile restriction takes CIDRs without ports)' : ''}` });
+  }
+});
+
+/**
+ * A credential profile (config snmp.credentials): requests name it instead of carrying secrets. Secret
+ * fields may be written as `{ env: NAME }` or `{ file: PATH }` in the config file; loadConfig replaces them.
+ */
+export const CredentialProfileSchema = z
+  .object({
+    version: VersionSchema.default('2c'),
+    community: CommunitySchema.optional(),
+    user: SnmpUserSchema.optional(),
+    context: ContextSchema.optional(),
+    /** When set, the profile may only be used for targets in these CIDRs. */
+    targets: z.array(ProfileTargetSchema).optional(),
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    if (profile.version === '3' && !profile.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'a version 3 profile needs a user' });
+    if (profile.version !== '3' && !profile.community) {
+      ctx.addIssue({ code: 'custom', path: ['community'], message: 'a version 1/2c profile needs a community' });
+    }
+  });
+
+/* ------------------------------------------------------------------ requests */
+
+const targetShape = {
+  host: HostSchema,
+  port: z.number().int().min(1).max(65535).default(161),
+  credentials: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name of a configured credential profile')
+    .optional()
+    .meta({ description: 'Name of a credential profile configured on the server (snmp.credentials), used instead of version/community/user/context', example: 'core' }),
+  version: VersionSchema.optional().meta({ default: '2c' }),
+  community: CommunitySchema.optional().meta({ description: 'v1/v2c community; never logged nor echoed', format: 'password', default: 'public' }),
+  user: SnmpUserSchema.optional(),
+  context: ContextSchema.optional().meta({ description: 'v3 context name', default: '' }),
+  timeoutMs: z.number().int().min(10).max(60_000).default(2000).meta({ description: 'Per attempt' }),
+  retries: z.number().int().min(0).max(10).default(1),
+};
+
+const INLINE_CREDENTIALS = ['version', 'community', 'user', 'context'] as const;
+
+function requireUserForV3(body: { version?: string; user?: unknown; credentials?: string } & Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (body.credentials !== undefined) {
+    for (const field of INLINE_CREDENTIALS) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'give either credentials (a server profile) or inline credentials, not both' });
+      }
+    }
+    return;
+  }
+  if (body.version === '3' && body.user === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['user'], message: 'is required for version 3' });
+  }
+}
+
+const MAX_UINT32 = 4_294_967_295;
+const MAX_UINT64 = 18_446_744_073_709_551_615n;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+
+const HexValueSchema = z.object({ hex: z.string().max(131_072) }).strict();
+
+export const SetVarbindSchema = z
+  .object({
+    oid: OidSchema,
+    type: z.enum(SET_TYPES),
+    value: z
+      .union([z.string().max(65_535), z.number(), HexValueSchema])
+      .meta({ description: 'Integer types: number; Counter64: decimal string; OctetString: text or { "hex": "0a1b" }; Opaque: { "hex": … }; ObjectIdentifier: dotted; IpAddress: dotted IPv4' }),
+  })
+  .strict()
+  .superRefine((vb, ctx) => {
+    const problem = setValueProblem(vb.type, vb.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  })
+  .meta({ id: 'SnmpSetVarbind', example: { oid: 'SNMPv2-MIB::sysContact.0', type: 'OctetString', value: 'noc@example.net' } });
+
+export interface SnmpRequestLimits {
+  /** OIDs (or varbinds) per request: SNMP_MAX_OIDS. */
+  maxOids: number;
+}
+
+/** The request bodies, bounded by the server's limits: built once per app from its configuration. */
+export function snmpRequestSchemas({ maxOids }: SnmpRequestLimits) {
+  const oidList = z.array(OidSchema).min(1).max(maxOids);
+
+  const get = z
+    .object({ ...targetShape, oids: oidList })
+    .strict()
+    .superRefine(requireUserForV3)
+    .meta({ id: 'SnmpGetRequest', example: { host: '192.0.2.1', community: 'public', oids: ['SNMPv2-MIB::sysName.0', '1.3.6.1.2.1.1.3.0'] } });
+
+  const bulk = z
+    .object({
+      ...targetShape,
+      oids: oidList,
+      nonRepeaters: z.number().int().min(0).max(maxOids).default(0),
+      maxRepetitions: z.number().int().min(1).max(1000).default(10),
+    })
+    .strict()
+    .superRefine((body, ctx) => {
+      requireUserForV3(body, ctx);
+      if (body.version === '1') ctx.addIssue({ code: 'custom', path: ['version'], message: 'GETBULK does not exist in SNMPv1; use 2c or 3' });
+      if (body.nonRepeaters > body.oids.length) {
+        ctx.addIssue({ code: 'custom', path: ['nonRepeaters'], message: 'must not exceed the number of oids' });
+      }
+    })
+    .meta({ id: 'SnmpBulkRequest' });
+
+  const walk = z
+    .object({
+      ...targetShape,
+      oid: OidSchema.meta({ description: 'Root of the subtree to walk', example: 'IF-MIB::ifTable' }),
+      maxRepetitions: z.number().int().min(1).max(1000).default(25),
+      maxVarbinds: z
+        .number()
+        .int()
+        .min(1)
+        .default(10_000)
+        .meta({ description: 'Stop after this many varbinds (then `truncated` is true); bounded by the server limit SNMP_MAX_VARBINDS' }),
+    })
+    .strict()
+    .superRefine(requireUserForV3)
+    .meta({ id: 'SnmpWalkRequest' });
+
+  const set = z
+    .object({ ...targetShape, varbinds: z.array(SetVarbindSchema).min(1).max(maxOids) })
+    .strict()
+    .superRefine(requireUserForV3)
+    .meta({ id: 'SnmpSetRequest' });
+
+  return { get, bulk, walk, set };
+}
+
+/** Why a set value does not fit its type, or undefined when it does. */
+export function setValueProblem(type: SetTypeName, value: unknown): string | undefined {
+  const integerIn = (min: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : `${type} must be an integer from ${min} to ${max}`;
+  switch (type) {
+    case 'Integer':
+      return integerIn(-2_147_483_648, 2_147_483_647);
+    case 'Counter32':
+    case 'Gauge32':
+    case 'Unsigned32':
+    case 'TimeTicks':
+      return integerIn(0, MAX_UINT32);
+    case 'Counter64':
+      return typeof value === 'string' && /^\d{1,20}$/.test(value) && BigInt(value) <= MAX_UINT64
+        ? undefined
+        : 'Counter64 must be a decimal string from "0" to "18446744073709551615"';
+    case 'OctetString':
+      if (typeof value === 'string') return undefined;
+      return isHexValue(value) ? undefined : 'OctetString must be text or { "hex": "0a1b…" } (an even number of hex digits)';
+    case 'Opaque':
+      return isHexValue(value) ? undefined : 'Opaque must be { "hex": "0a1b…" } (an even number of hex digits)';
+    case 'ObjectIdentifier': {
+      const format = 'ObjectIdentifier must be a dotted OID such as 1.3.6.1.4.1.8072, or a MIB name';
+      return typeof value === 'string' ? oidProblem(value, format) : format;
+    }
+    case 'IpAddress':
+      return typeof value === 'string' && IPV4.test(value) ? undefined : 'IpAddress must be a dotted IPv4 address';
+  }
+}
+
+function isHexValue(value: unknown): value is { hex: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { hex?: unknown }).hex === 'string' && HEX.test((value as { hex: string }).hex);
+}
+
+/* ------------------------------------------------------------------ responses */
+
+export const SnmpVarbindsResponseSchema = z
+  .object({
+    varbinds: z.array(VarbindJsonSchema),
+    elapsedMs: z.number().meta({ description: 'Time spent on the SNMP exchange, including DNS' }),
+  })
+  .meta({ id: 'SnmpVarbindsResponse' });
+
+export const WalkSummarySchema = z.object({
+  truncated: z.boolean().meta({ description: 'True when maxVarbinds stopped the walk before the end of the subtree' }),
+  stopReason: z.enum(WALK_STOP_REASONS).meta({ description: 'Why the walk ended' }),
+  nonIncreasingOid: z
+    .object({ previous: z.string(), received: z.string() })
+    .optional()
+    .meta({ description: 'Present when the agent returned an OID not after the previous one; the walk stops there instead of looping' }),
+  elapsedMs: z.number(),
+});
+
+export const SnmpWalkResponseSchema = WalkSummarySchema.extend({ varbinds: z.array(VarbindJsonSchema) }).meta({ id: 'SnmpWalkResponse' });
+
+/* ------------------------------------------------------------------ types */
+
+type RequestSchemas = ReturnType<typeof snmpRequestSchemas>;
+export type SnmpGetRequest = z.output<RequestSchemas['get']>;
+export type SnmpBulkRequest = z.output<RequestSchemas['bulk']>;
+export type SnmpWalkRequest = z.output<RequestSchemas['walk']>;
+export type SnmpSetRequest = z.output<RequestSchemas['set']>;
+export type SnmpSetVarbind = z.output<typeof SetVarbindSchema>;
+export type SnmpUser = z.output<typeof SnmpUserSchema>;
+export type CredentialProfile = z.output<typeof CredentialProfileSchema>;
+export type VarbindJson = z.output<typeof VarbindJsonSchema>;
+export type WalkSummary = z.output<typeof WalkSummarySchema>;
+
+/** The target fields of any SNMP request, as validated (credentials may still be a profile name). */
+export type SnmpTargetRequest = Pick<SnmpGetRequest, keyof typeof targetShape>;
+
+/** A target with its credentials settled (from a profile or inline, with defaults): what a session is made from. */
+export type SnmpTarget = Omit<SnmpTargetRequest, 'credentials' | 'version' | 'community' | 'context'> & {
+  version: NonNullable<SnmpTargetRequest['version']>;
+  community: string;
+  context: string;
+};
