@@ -22,10 +22,7 @@ import {
   messageTypeOf,
   serverIdOf,
   type DhcpMessage,
-  type DhcpOptions,
-  type MessageTypeName,
   type OptionField,
-  type RawOption,
 } from './packet.ts';
 import { elapsedMs, roundMs } from '../time.ts';
 

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 /**
  * One deadline per probe: its signal aborts when the time is up (reason: a `TimeoutError`)
  * or when the caller's signal aborts (reason: an `AbortError`). `dispose()` clears the timer
@@ -54,3 +55,27 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
   });
 }
 
+
+/**
+ * Resolves with what the first of `events` (or the signal's abort) maps to, and then detaches every
+ * listener it added, so that nothing fires after the phase is over.
+ */
+export function firstEvent<T>(
+  emitter: EventEmitter,
+  events: Record<string, (...args: any[]) => T>, // each event has listener arguments of its own
+  signal: AbortSignal,
+  onAbort: () => T,
+): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const listeners = Object.entries(events).map(([event, map]) => [event, (...args: unknown[]) => settle(map(...args))] as const);
+    const abort = () => settle(onAbort());
+    const settle = (value: T) => {
+      for (const [event, listener] of listeners) emitter.off(event, listener);
+      signal.removeEventListener('abort', abort);
+      resolve(value);
+    };
+    for (const [event, listener] of listeners) emitter.once(event, listener);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}

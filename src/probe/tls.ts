@@ -3,6 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tlsReport } from './certificate.ts';
 import { ignoreLateErrors, openTcp } from './connect.ts';
 import { roundMs } from '../time.ts';
+import { firstEvent } from './deadline.ts';
 import { exchange } from './exchange.ts';
 import { abortFailure, describe, errnoOf, probeError } from './outcomes.ts';
 import type { ProbeContext, ProbeError, Prober, ProbeTarget, TlsProbeOptions } from './types.ts';
@@ -54,24 +55,16 @@ function handshakeOver(raw: Socket, target: ProbeTarget, options: TlsProbeOption
     rejectUnauthorized: false,
   });
   socket.on('error', ignoreLateErrors);
-  return new Promise<Handshake>((resolve) => {
-    const settle = (result: Handshake) => {
-      socket.off('secureConnect', onSecure);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      signal.removeEventListener('abort', onAbort);
-      resolve(result);
-    };
-    const onSecure = () => settle({ ok: true, socket, tlsMs: performance.now() - started });
-    const onError = (err: Error) => settle({ ok: false, socket, error: probeError('TLS', `handshake failed: ${handshakeReason(err)}`) });
-    const onClose = () => settle({ ok: false, socket, error: probeError('TLS', 'the peer closed the connection during the handshake') });
-    const onAbort = () => settle({ ok: false, socket, error: abortFailure(signal, 'TLS handshake') });
-    socket.once('secureConnect', onSecure);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return firstEvent<Handshake>(
+    socket,
+    {
+      secureConnect: () => ({ ok: true, socket, tlsMs: performance.now() - started }),
+      error: (err: Error) => ({ ok: false, socket, error: probeError('TLS', `handshake failed: ${handshakeReason(err)}`) }),
+      close: () => ({ ok: false, socket, error: probeError('TLS', 'the peer closed the connection during the handshake') }),
+    },
+    signal,
+    () => ({ ok: false, socket, error: abortFailure(signal, 'TLS handshake') }),
+  );
 }
 
 /** OpenSSL messages carry source paths and line breaks; its short `reason` plus the code reads better. */

@@ -1,4 +1,4 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/types.ts';
 import { dhcpRoutes } from './dhcp/index.ts';
@@ -10,7 +10,7 @@ import { socketRoutes } from './socket/index.ts';
 import { trapsRoutes } from './traps/index.ts';
 
 /** An area's routes: its routes/<area>/index.ts, given what the app is built from. */
-export type AreaRoutes = (deps: AppDeps) => OpenAPIHono<AppEnv>;
+export type AreaRoutes = (deps: AppDeps) => Hono<AppEnv>;
 
 /** Every area, in the order the document lists them. */
 export const AREAS: readonly AreaRoutes[] = [healthRoutes, snmpRoutes, trapsRoutes, dhcpRoutes, socketRoutes, docsRoutes, metricsRoutes];

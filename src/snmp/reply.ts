@@ -1,4 +1,5 @@
 import { BerReader } from 'asn1-ber';
+import { fitsCounter64, isWellFormedOid, TYPE_TAGS } from './varbind.ts';
 
 /**
  * Pure checks on an agent's reply, made before and after net-snmp decodes it. An agent's bytes are
@@ -35,10 +36,9 @@ const PDU_NAMES: Record<number, string> = {
 export const WIRE_VERSIONS = { '1': 0, '2c': 1, '3': 3 } as const;
 
 const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const OCTET_STRING = 0x04;
-const OBJECT_IDENTIFIER = 0x06;
-const COUNTER64 = 0x46;
+const INTEGER = TYPE_TAGS.Integer;
+const OCTET_STRING = TYPE_TAGS.OctetString;
+const OBJECT_IDENTIFIER = TYPE_TAGS.ObjectIdentifier;
 
 export interface ReplyHeader {
   version: number;
@@ -158,18 +158,21 @@ function impossibility(vb: DecodedVarbind): string | undefined {
   if (vb.type === OBJECT_IDENTIFIER && (typeof vb.value !== 'string' || !isWellFormedOid(vb.value))) {
     return 'the ObjectIdentifier value is empty or malformed';
   }
-  if (vb.type === COUNTER64 && Buffer.isBuffer(vb.value) && !fitsCounter64(vb.value)) {
+  if (vb.type === TYPE_TAGS.Counter64 && Buffer.isBuffer(vb.value) && !fitsCounter64(vb.value)) {
     return `the Counter64 value has ${vb.value.length} bytes, more than 64 bits`;
   }
   return undefined;
 }
 
-/** BER content of an unsigned 64-bit integer: at most 8 bytes, or 9 with a leading zero. */
-export function fitsCounter64(bytes: Buffer): boolean {
-  return bytes.length <= 8 || (bytes.length === 9 && bytes[0] === 0);
-}
-
-/** Dotted decimal with at least two arcs under 0, 1 or 2: what a decoded OID must look like (the decoder yields "0.NaN" for an empty one, "3.7" for 2.47). */
-export function isWellFormedOid(oid: string): boolean {
-  return /^[0-2](\.\d+)+$/.test(oid);
+/**
+ * The msgVersion of an SNMP message (WIRE_VERSIONS) read from its first bytes, cheaply (the trap port routes
+ * every datagram by it):
+ * SEQUENCE { INTEGER version, ... }. Undefined when the bytes do not start that way; the library decides then.
+ */
+export function peekSnmpVersion(buffer: Buffer): number | undefined {
+  if (buffer.length < 5 || buffer[0] !== SEQUENCE) return undefined;
+  const lengthByte = buffer[1];
+  const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+  if (buffer[header] !== INTEGER || buffer[header + 1] !== 0x01 || header + 2 >= buffer.length) return undefined;
+  return buffer[header + 2];
 }

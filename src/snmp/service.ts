@@ -17,8 +17,8 @@ import type {
   VarbindJson,
   WalkSummary,
 } from './schemas.ts';
-import { SessionPool, type RawVarbind, type SessionPoolOptions, type SessionTarget, type SetVarbindWire, type SnmpSession } from './session.ts';
-import { decimalToCounter64, TYPE_TAGS, varbindToJson } from './varbind.ts';
+import { SessionPool, type SessionPoolOptions, type SessionTarget, type SnmpSession } from './session.ts';
+import { decimalToCounter64, TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
 import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
 import { WalkBudget } from './walk-budget.ts';
 
@@ -193,7 +193,7 @@ export class SnmpService {
       for (;;) {
         const batch = await inFlight;
         if (batch === 'endOfMibView') return yield* this.rootInstanceIfEmpty(session, root, count, signal, summary('endOfMibView'));
-        const accepted: RawVarbind[] = [];
+        const accepted: WireVarbind[] = [];
         let stop: WalkSummary | undefined;
         let rootInstance: 'endOfMibView' | 'endOfSubtree' | undefined;
         for (let i = 0; i < batch.length && stop === undefined && rootInstance === undefined; i++) {
@@ -235,7 +235,7 @@ export class SnmpService {
     summary: WalkSummary,
   ): AsyncGenerator<VarbindJson[], WalkSummary> {
     if (count > 0) return summary;
-    const [vb] = await session.get([root], signal).catch(() => [] as RawVarbind[]);
+    const [vb] = await session.get([root], signal).catch(() => [] as WireVarbind[]);
     if (vb && !isException(vb.type)) yield [varbindToJson(vb, this.mib)];
     return summary;
   }
@@ -247,7 +247,7 @@ export class SnmpService {
     repetitions: number,
     signal: AbortSignal | undefined,
     onRepetitionsUsed: (reps: number) => void,
-  ): Promise<RawVarbind[] | 'endOfMibView'> {
+  ): Promise<WireVarbind[] | 'endOfMibView'> {
     if (version === '1') {
       try {
         return await session.getNext([after], signal);
@@ -281,7 +281,7 @@ export class SnmpService {
   private async simple(
     request: SnmpGetRequest | SnmpBulkRequest,
     signal: AbortSignal | undefined,
-    operation: (session: SnmpSession, oids: string[], signal: AbortSignal | undefined) => Promise<RawVarbind[]>,
+    operation: (session: SnmpSession, oids: string[], signal: AbortSignal | undefined) => Promise<WireVarbind[]>,
   ): Promise<VarbindsResult> {
     const oids = request.oids.map((oid) => this.mib.toNumeric(oid));
     const started = performance.now();
@@ -309,7 +309,7 @@ export class SnmpService {
     }
   }
 
-  private toWire(vb: SnmpSetVarbind): SetVarbindWire {
+  private toWire(vb: SnmpSetVarbind): WireVarbind {
     const oid = this.mib.toNumeric(vb.oid);
     const type = TYPE_TAGS[vb.type];
     const value = vb.value;
@@ -341,11 +341,11 @@ async function withFewerRepetitionsOnTooBig<T>(maxRepetitions: number, send: (re
   }
 }
 
-function flattenBulk(rows: (RawVarbind | RawVarbind[])[], nonRepeaters: number): RawVarbind[] {
-  const singles = rows.slice(0, nonRepeaters) as RawVarbind[];
+function flattenBulk(rows: (WireVarbind | WireVarbind[])[], nonRepeaters: number): WireVarbind[] {
+  const singles = rows.slice(0, nonRepeaters) as WireVarbind[];
   const columns = rows.slice(nonRepeaters).map((row) => (Array.isArray(row) ? row : [row]));
   // Back to the agent's order: row by row, one varbind per repeater.
-  const interleaved: RawVarbind[] = [];
+  const interleaved: WireVarbind[] = [];
   const depth = Math.max(0, ...columns.map((c) => c.length));
   for (let r = 0; r < depth; r++) for (const column of columns) if (column[r]) interleaved.push(column[r]);
   return [...singles, ...interleaved];

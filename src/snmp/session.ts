@@ -7,19 +7,7 @@ import { desFailureReason, ensureDesSupport } from './des.ts';
 import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';
 import { findImpossibleVarbind, WIRE_VERSIONS } from './reply.ts';
 import { toLibraryUser } from './usm.ts';
-
-/** A varbind as net-snmp hands it over. */
-export interface RawVarbind {
-  oid: string;
-  type: number;
-  value: unknown;
-}
-
-export interface SetVarbindWire {
-  oid: string;
-  type: number;
-  value: unknown;
-}
+import type { WireVarbind } from './varbind.ts';
 
 type Callback<T> = (err: unknown, result?: T) => void;
 
@@ -29,10 +17,10 @@ interface LibraryRequest {
 }
 
 interface LibrarySession {
-  get(oids: string[], cb: Callback<RawVarbind[]>): void;
-  getNext(oids: string[], cb: Callback<RawVarbind[]>): void;
-  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: Callback<(RawVarbind | RawVarbind[])[]>): void;
-  set(varbinds: SetVarbindWire[], cb: Callback<RawVarbind[]>): void;
+  get(oids: string[], cb: Callback<WireVarbind[]>): void;
+  getNext(oids: string[], cb: Callback<WireVarbind[]>): void;
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: Callback<(WireVarbind | WireVarbind[])[]>): void;
+  set(varbinds: WireVarbind[], cb: Callback<WireVarbind[]>): void;
   close(): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
   /** Pending requests by request id (msgID for v3). */
@@ -88,20 +76,20 @@ export class SnmpSession {
     this.closeListeners.push(listener);
   }
 
-  get(oids: string[], signal?: AbortSignal): Promise<RawVarbind[]> {
+  get(oids: string[], signal?: AbortSignal): Promise<WireVarbind[]> {
     return this.call(oids, signal, (cb) => this.session.get(oids, cb));
   }
 
-  getNext(oids: string[], signal?: AbortSignal): Promise<RawVarbind[]> {
+  getNext(oids: string[], signal?: AbortSignal): Promise<WireVarbind[]> {
     return this.call(oids, signal, (cb) => this.session.getNext(oids, cb));
   }
 
   /** Non-repeaters come back as varbinds, repeaters as arrays of varbinds (net-snmp's shape). */
-  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, signal?: AbortSignal): Promise<(RawVarbind | RawVarbind[])[]> {
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, signal?: AbortSignal): Promise<(WireVarbind | WireVarbind[])[]> {
     return this.call(oids, signal, (cb) => this.session.getBulk(oids, nonRepeaters, maxRepetitions, cb));
   }
 
-  set(varbinds: SetVarbindWire[], signal?: AbortSignal): Promise<RawVarbind[]> {
+  set(varbinds: WireVarbind[], signal?: AbortSignal): Promise<WireVarbind[]> {
     const oids = varbinds.map((vb) => vb.oid);
     return this.call(oids, signal, (cb) => this.session.set(varbinds, cb));
   }

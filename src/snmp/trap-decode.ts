@@ -1,17 +1,12 @@
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { MibResolver } from './mib.ts';
-import { varbindToJson } from './varbind.ts';
+import { PDU_TAGS } from './reply.ts';
+import { TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
 
-/** A varbind and a notification PDU as net-snmp's Receiver hands them over. */
-export interface LibraryVarbind {
-  oid: string;
-  type: number;
-  value: unknown;
-}
-
+/** A notification PDU as net-snmp's Receiver hands it over. */
 export interface LibraryNotification {
   type: number;
-  varbinds?: LibraryVarbind[];
+  varbinds?: WireVarbind[];
   /** v1 Trap-PDU fields. */
   enterprise?: string;
   agentAddr?: string;
@@ -23,15 +18,9 @@ export interface LibraryNotification {
   user?: string;
 }
 
-const PDU_TRAP_V1 = 164;
-const PDU_INFORM = 166;
-const PDU_TRAP_V2 = 167;
-
 export const SYS_UP_TIME_0 = '1.3.6.1.2.1.1.3.0';
 export const SNMP_TRAP_OID_0 = '1.3.6.1.6.3.1.1.4.1.0';
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
-const TIME_TICKS = 67;
-const OBJECT_IDENTIFIER = 6;
 const ENTERPRISE_SPECIFIC = 6;
 
 /** RFC 3584 §3.1: generic 0–5 → snmpTraps.{generic+1}; enterpriseSpecific (6) → enterprise.0.specific. */
@@ -84,9 +73,9 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
 }
 
 function pduTypeName(type: number): TrapPduType | undefined {
-  if (type === PDU_TRAP_V1) return 'trap';
-  if (type === PDU_TRAP_V2) return 'trapV2';
-  if (type === PDU_INFORM) return 'inform';
+  if (type === PDU_TAGS.trapV1) return 'trap';
+  if (type === PDU_TAGS.trapV2) return 'trapV2';
+  if (type === PDU_TAGS.informRequest) return 'inform';
   return undefined;
 }
 
@@ -103,10 +92,10 @@ function v1Header(pdu: LibraryNotification) {
 }
 
 /** RFC 3416 §4.2.6: the first two varbinds are sysUpTime.0 and snmpTrapOID.0; found by OID to be lenient on order. */
-function v2Header(varbinds: LibraryVarbind[]) {
+function v2Header(varbinds: WireVarbind[]) {
   const uptime = varbinds.find((vb) => vb.oid === SYS_UP_TIME_0);
   const trapOid = varbinds.find((vb) => vb.oid === SNMP_TRAP_OID_0);
-  if (!uptime || uptime.type !== TIME_TICKS || typeof uptime.value !== 'number') return undefined;
-  if (!trapOid || trapOid.type !== OBJECT_IDENTIFIER || typeof trapOid.value !== 'string') return undefined;
+  if (!uptime || uptime.type !== TYPE_TAGS.TimeTicks || typeof uptime.value !== 'number') return undefined;
+  if (!trapOid || trapOid.type !== TYPE_TAGS.ObjectIdentifier || typeof trapOid.value !== 'string') return undefined;
   return { trapOid: trapOid.value, uptime: uptime.value };
 }

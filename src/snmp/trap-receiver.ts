@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { TrapBus, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
+import { peekSnmpVersion, WIRE_VERSIONS } from './reply.ts';
 import type { MibResolver } from './mib.ts';
 import { notificationToEvent, type LibraryNotification } from './trap-decode.ts';
 import { toLibraryUser } from './usm.ts';
@@ -149,7 +150,7 @@ export class TrapReceiver {
       // Accepting every community, a v1/v2c message can only end at the open receiver: going through the
       // strict one first would cost a refusal (an Error with a stack trace) per datagram.
       const version = this.open ? peekSnmpVersion(buffer) : undefined;
-      if (version === 0 || version === 1) this.open!.socket.dispatch(buffer, rinfo);
+      if (version === WIRE_VERSIONS['1'] || version === WIRE_VERSIONS['2c']) this.open!.socket.dispatch(buffer, rinfo);
       else this.strict?.socket.dispatch(buffer, rinfo);
       if (current.communityRefused) {
         if (this.open) this.open.socket.dispatch(buffer, rinfo);
@@ -331,16 +332,4 @@ class SocketForLibrary {
   dispatch(buffer: Buffer, rinfo: dgram.RemoteInfo): void {
     this.handler?.(buffer, rinfo);
   }
-}
-
-/**
- * The msgVersion of an SNMP message (0 = v1, 1 = v2c, 3 = v3) read from its first bytes:
- * SEQUENCE { INTEGER version, ... }. Undefined when the bytes do not start that way; the library decides then.
- */
-export function peekSnmpVersion(buffer: Buffer): number | undefined {
-  if (buffer.length < 5 || buffer[0] !== 0x30) return undefined;
-  const lengthByte = buffer[1];
-  const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
-  if (buffer[header] !== 0x02 || buffer[header + 1] !== 0x01 || header + 2 >= buffer.length) return undefined;
-  return buffer[header + 2];
 }

@@ -1,6 +1,12 @@
 import type { MibResolver } from './mib.ts';
 import type { VarbindJson } from './schemas.ts';
-import { fitsCounter64, isWellFormedOid } from './reply.ts';
+
+/** A varbind as net-snmp takes and hands it over: numeric OID, BER tag, and the value as the library decodes it. */
+export interface WireVarbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
 
 /** The varbind types of the JSON form, as SMIv2 names them. */
 export const VARBIND_TYPE_NAMES = [
@@ -66,7 +72,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * Turns a net-snmp varbind into its JSON form. Pure, and total: a value that does not fit its type
  * (garbage from a peer) becomes hex or null rather than an exception.
  */
-export function varbindToJson(vb: { oid: string; type: number; value: unknown }, mib: MibResolver): VarbindJson {
+export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
   const oid = String(vb.oid);
   const { type, value } = vb;
   const exception = EXCEPTION_TYPES[type];
@@ -167,4 +173,14 @@ export function decimalToCounter64(decimal: string): Buffer {
   if (hex.length % 2 === 1) hex = `0${hex}`;
   const bytes = Buffer.from(hex, 'hex');
   return bytes[0] >= 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+}
+
+/** BER content of an unsigned 64-bit integer: at most 8 bytes, or 9 with a leading zero. */
+export function fitsCounter64(bytes: Buffer): boolean {
+  return bytes.length <= 8 || (bytes.length === 9 && bytes[0] === 0);
+}
+
+/** Dotted decimal with at least two arcs under 0, 1 or 2: what a decoded OID must look like (the decoder yields "0.NaN" for an empty one, "3.7" for 2.47). */
+export function isWellFormedOid(oid: string): boolean {
+  return /^[0-2](\.\d+)+$/.test(oid);
 }

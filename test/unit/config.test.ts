@@ -115,4 +115,21 @@ describe('SNMP credential profiles', () => {
     expect(bare.ok).toBe(false);
     if (!bare.ok) expect(bare.issues[0].message).toMatch(/needs a user/);
   });
+
+  it('checks a profile user exactly as a request user: an authPriv profile without keys is refused', () => {
+    const yaml = 'snmp:\n  credentials:\n    core:\n      version: "3"\n      user: { name: ops, level: authPriv }\n';
+    const result = loadConfig({ NETPROBE_CONFIG: tempFile('p.yaml', yaml) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const fields = result.issues.map((issue) => issue.source.split(': ').pop());
+    expect(fields).toEqual(
+      expect.arrayContaining(['snmp.credentials.core.user.authProtocol', 'snmp.credentials.core.user.authKey', 'snmp.credentials.core.user.privProtocol', 'snmp.credentials.core.user.privKey']),
+    );
+  });
+
+  it('applies the same rules to trap users (TRAP_USERS)', () => {
+    const result = loadConfig({ TRAP_USERS: JSON.stringify([{ name: 'ops', level: 'authNoPriv', authProtocol: 'sha', authKey: 'short' }]) });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(formatConfigIssues(result.issues)).toMatch(/TRAP_USERS: .*authKey must be at least 8 characters/);
+  });
 });

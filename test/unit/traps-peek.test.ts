@@ -1,6 +1,6 @@
 import snmp from 'net-snmp';
 import { describe, expect, it } from 'vitest';
-import { peekSnmpVersion } from '../../src/snmp/trap-receiver.ts';
+import { peekSnmpVersion } from '../../src/snmp/reply.ts';
 
 describe('peekSnmpVersion', () => {
   it('reads msgVersion from real encodings, short and long length forms', () => {

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z, type RouteConfig } from '@hono/zod-openapi';
 import { defineRoute } from '../../http/openapi.ts';
 
 /**
@@ -6,40 +6,26 @@ import { defineRoute } from '../../http/openapi.ts';
  * from the document they serve.
  */
 
-const hidden = { hide: true, tags: ['docs'] };
+/** A GET route hidden from the document, open to everyone. */
+function hiddenGet<const P extends string, const R extends RouteConfig['responses']>(path: P, responses: R) {
+  return defineRoute('open', { hide: true, tags: ['docs'], method: 'get', path, responses });
+}
 
-export const docsPage = defineRoute('open', {
-  ...hidden,
-  method: 'get',
-  path: '/docs',
-  responses: { 200: { description: 'Swagger UI', content: { 'text/html': { schema: z.string() } } } },
-});
+const text = (description: string, type: string) => ({ description, content: { [type]: { schema: z.string() } } });
 
-export const docsSlash = defineRoute('open', {
-  ...hidden,
-  method: 'get',
-  path: '/docs/',
-  responses: { 301: { description: 'To /docs' } },
-});
+export const docsPage = hiddenGet('/docs', { 200: text('Swagger UI', 'text/html') });
 
-export const docsInit = defineRoute('open', {
-  ...hidden,
-  method: 'get',
-  path: '/docs/init.js',
-  responses: { 200: { description: 'Swagger UI start-up script', content: { 'text/javascript': { schema: z.string() } } } },
-});
+export const docsSlash = hiddenGet('/docs/', { 301: { description: 'To /docs' } });
+
+export const docsInit = hiddenGet('/docs/init.js', { 200: text('Swagger UI start-up script', 'text/javascript') });
 
 export const docsAsset = defineRoute('open', {
-  ...hidden,
+  hide: true,
+  tags: ['docs'],
   method: 'get',
   path: '/docs/assets/{file}',
   request: { params: z.object({ file: z.string() }) },
   responses: { 200: { description: 'A Swagger UI asset from the swagger-ui-dist package' }, 404: { description: 'No such asset' } },
 });
 
-export const openApiDocument = defineRoute('open', {
-  ...hidden,
-  method: 'get',
-  path: '/openapi.json',
-  responses: { 200: { description: 'This OpenAPI 3.1 document', content: { 'application/json': { schema: z.object({}).catchall(z.unknown()) } } } },
-});
+export const openApiDocument = hiddenGet('/openapi.json', { 200: text('This OpenAPI 3.1 document', 'application/json') });

@@ -1,3 +1,5 @@
+import type { z } from '@hono/zod-openapi';
+import type { Access } from '../../http/access.ts';
 import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
 import {
   snmpRequestSchemas,
@@ -20,38 +22,40 @@ const TARGET_DESCRIPTION =
 
 const snmpErrors = () => problemResponses(401, 403, 413, 415, 422, 429, 502, 503, 504);
 
+/** A POST operation on the SNMP area whose answer is the varbinds. */
+function varbindsOperation<const B extends z.ZodType>(access: Access, path: string, body: B, text: { summary: string; description: string; ok: string }) {
+  return defineRoute(access, {
+    method: 'post',
+    path,
+    tags: ['snmp'],
+    summary: text.summary,
+    description: `${text.description} ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
+    request: { body: { content: { 'application/json': { schema: body } }, required: true } },
+    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, text.ok), ...snmpErrors() },
+  });
+}
+
 /** The SNMP operations, their request schemas bounded by the server's limits. */
 export function snmpRouteDefinitions(limits: SnmpRequestLimits) {
   const requests = snmpRequestSchemas(limits);
 
-  const get = defineRoute('read', {
-    method: 'post',
-    path: '/snmp/get',
-    tags: ['snmp'],
+  const get = varbindsOperation('read', '/snmp/get', requests.get, {
     summary: 'SNMP GET (like snmpget)',
-    description: `Reads the given instances. A missing instance is a varbind with type NoSuchObject or NoSuchInstance, not an error (v2c/v3). ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-    request: { body: { content: { 'application/json': { schema: requests.get } }, required: true } },
-    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in request order'), ...snmpErrors() },
+    description: 'Reads the given instances. A missing instance is a varbind with type NoSuchObject or NoSuchInstance, not an error (v2c/v3).',
+    ok: 'The varbinds, in request order',
   });
 
-  const getNext = defineRoute('read', {
-    method: 'post',
-    path: '/snmp/getnext',
-    tags: ['snmp'],
+  const getNext = varbindsOperation('read', '/snmp/getnext', requests.get, {
     summary: 'SNMP GETNEXT (like snmpgetnext)',
-    description: `Reads the instance after each given OID. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-    request: { body: { content: { 'application/json': { schema: requests.get } }, required: true } },
-    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The next varbind for each OID'), ...snmpErrors() },
+    description: 'Reads the instance after each given OID.',
+    ok: 'The next varbind for each OID',
   });
 
-  const bulk = defineRoute('read', {
-    method: 'post',
-    path: '/snmp/bulk',
-    tags: ['snmp'],
+  const bulk = varbindsOperation('read', '/snmp/bulk', requests.bulk, {
     summary: 'SNMP GETBULK (like snmpbulkget); v2c and v3 only',
-    description: `The first nonRepeaters OIDs get one GETNEXT each; the others up to maxRepetitions successors, in the agent's order (row by row). A tooBig answer is retried with fewer repetitions. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-    request: { body: { content: { 'application/json': { schema: requests.bulk } }, required: true } },
-    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds, in the order the agent sent them'), ...snmpErrors() },
+    description:
+      "The first nonRepeaters OIDs get one GETNEXT each; the others up to maxRepetitions successors, in the agent's order (row by row). A tooBig answer is retried with fewer repetitions.",
+    ok: 'The varbinds, in the order the agent sent them',
   });
 
   const walk = defineRoute('read', {
@@ -75,14 +79,11 @@ export function snmpRouteDefinitions(limits: SnmpRequestLimits) {
     },
   });
 
-  const set = defineRoute('write', {
-    method: 'post',
-    path: '/snmp/set',
-    tags: ['snmp'],
+  const set = varbindsOperation('write', '/snmp/set', requests.set, {
     summary: 'SNMP SET (like snmpset); needs the write scope',
-    description: `Each value is checked against its type before anything is sent. The agent's refusal (notWritable, wrongType, readOnly, …) is a 422 with \`snmp: { status, index, oid }\`. ${TARGET_DESCRIPTION} ${ERRORS_DESCRIPTION}`,
-    request: { body: { content: { 'application/json': { schema: requests.set } }, required: true } },
-    responses: { 200: jsonContent(SnmpVarbindsResponseSchema, 'The varbinds as the agent confirmed them'), ...snmpErrors() },
+    description:
+      "Each value is checked against its type before anything is sent. The agent's refusal (notWritable, wrongType, readOnly, …) is a 422 with `snmp: { status, index, oid }`.",
+    ok: 'The varbinds as the agent confirmed them',
   });
 
   return { get, getNext, bulk, walk, set };
