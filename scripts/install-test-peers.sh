@@ -2,9 +2,10 @@
 # Installs the real protocol peers the tests talk to (Debian packages). Idempotent.
 set -euo pipefail
 
-# Tests: snmpd, snmp (snmptrap, snmpinform, snmpbulkwalk), dnsmasq-base, iproute2, openssl.
+# Tests: snmpd, snmp (snmptrap, snmpinform, snmpbulkwalk), dnsmasq-base, iproute2, openssl, redis-server
+# (replicas sharing the trap stream), chromium (the console, driven by playwright-core).
 # Benchmarks (npm run bench): snmptrapd, prometheus-snmp-exporter, prometheus-blackbox-exporter.
-PACKAGES=(snmpd snmp snmptrapd dnsmasq-base iproute2 openssl procps prometheus-snmp-exporter prometheus-blackbox-exporter)
+PACKAGES=(snmpd snmp snmptrapd dnsmasq-base iproute2 openssl procps redis-server chromium prometheus-snmp-exporter prometheus-blackbox-exporter)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-peers: must run as root (it installs Debian packages and the tests create network namespaces)." >&2
