@@ -39,14 +39,18 @@ export class AdapterError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly fieldIssues: FieldIssue[];
 
+  readonly code: AdapterErrorCode;
+  readonly subsystem: Subsystem;
   constructor(
-    readonly code: AdapterErrorCode,
-    readonly subsystem: Subsystem,
+    code: AdapterErrorCode,
+    subsystem: Subsystem,
     message: string,
     extensions: Record<string, unknown> = {},
     details: Omit<AdapterErrorDetails, 'extensions'> = {},
   ) {
     super(message);
+    this.code = code;
+    this.subsystem = subsystem;
     this.extensions = extensions;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.fieldIssues = details.fieldIssues ?? [];

@@ -355,10 +355,15 @@ class ReplyInbox {
   private handler: ReplyHandler | undefined;
   private finish: (() => void) | undefined;
 
+  private readonly plan: Plan;
+  private readonly onRawPacket?: RawPacketListener;
   constructor(
-    private readonly plan: Plan,
-    private readonly onRawPacket?: RawPacketListener,
-  ) {}
+    plan: Plan,
+    onRawPacket?: RawPacketListener,
+  ) {
+    this.plan = plan;
+    this.onRawPacket = onRawPacket;
+  }
 
   /** Runs in a socket 'message' event: whatever the bytes, it must not throw (that would crash the process). */
   receive(packet: Buffer, from: RemoteInfo): void {

@@ -18,13 +18,19 @@ const SO_REUSEADDR = 2;
 const SO_BROADCAST = 6;
 const SO_BINDTODEVICE = 25;
 
+type DeviceSocketStep = 'socket' | 'setsockopt SO_REUSEADDR' | 'setsockopt SO_BROADCAST' | 'setsockopt SO_BINDTODEVICE' | 'bind' | 'dgram';
+
 export class DeviceSocketError extends Error {
   override readonly name = 'DeviceSocketError';
+  readonly step: DeviceSocketStep;
+  readonly errnoCode: string;
   constructor(
-    readonly step: 'socket' | 'setsockopt SO_REUSEADDR' | 'setsockopt SO_BROADCAST' | 'setsockopt SO_BINDTODEVICE' | 'bind' | 'dgram',
-    readonly errnoCode: string,
+    step: DeviceSocketStep,
+    errnoCode: string,
   ) {
     super(`${step} failed: ${errnoCode}`);
+    this.step = step;
+    this.errnoCode = errnoCode;
   }
 }
 

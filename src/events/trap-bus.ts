@@ -31,8 +31,10 @@
 export class SubscriptionRefused extends Error {
   override readonly name = 'SubscriptionRefused';
 
-  constructor(readonly reason: 'closed' | 'full') {
+  readonly reason: 'closed' | 'full';
+  constructor(reason: 'closed' | 'full') {
     super(reason === 'closed' ? 'the bus is closed' : 'the bus has its maximum number of subscribers');
+    this.reason = reason;
   }
 }
 
@@ -100,7 +102,9 @@ export class EventBus<E extends Sequenced, K> {
   /** How many times a subscriber's queue overflowed and it switched to catching up. */
   overflows = 0;
 
-  constructor(readonly options: BusOptions<E, K>) {
+  readonly options: BusOptions<E, K>;
+  constructor(options: BusOptions<E, K>) {
+    this.options = options;
     this.ring = new Array<BusEntry<K> | undefined>(options.bufferSize);
   }
 
@@ -243,11 +247,15 @@ export class Subscription<E extends Sequenced, K> {
   /** How many times the queue overflowed and the subscriber switched to catching up. */
   overflows = 0;
 
+  private readonly bus: EventBus<E, K>;
+  private readonly filter: EventFilter<K> | undefined;
   constructor(
-    private readonly bus: EventBus<E, K>,
-    private readonly filter: EventFilter<K> | undefined,
+    bus: EventBus<E, K>,
+    filter: EventFilter<K> | undefined,
     after: number | undefined,
   ) {
+    this.bus = bus;
+    this.filter = filter;
     if (after === undefined) {
       this.position = bus.lastId;
       this.lagged = false;

@@ -24,7 +24,9 @@ export class GracefulShutdown {
   private lastConnectionAt = 0;
   private stopped?: Promise<StopOutcome>;
 
-  constructor(private readonly server: Server) {
+  private readonly server: Server;
+  constructor(server: Server) {
+    this.server = server;
     // Requests must be seen before the application's listener answers them: take its place and call it.
     const handlers = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');

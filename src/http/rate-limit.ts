@@ -7,12 +7,21 @@ interface Bucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
+  private readonly ratePerSecond: number;
+  private readonly burst: number;
+  private readonly maxCallers: number;
+  private readonly now: () => number;
   constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-    private readonly maxCallers = 10_000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    ratePerSecond: number,
+    burst: number,
+    maxCallers = 10_000,
+    now: () => number = () => performance.now(),
+  ) {
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+    this.maxCallers = maxCallers;
+    this.now = now;
+  }
 
   /** Takes one token; returns 0 when allowed, else the seconds until a token is available. */
   take(caller: string): number {

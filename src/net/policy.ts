@@ -103,7 +103,10 @@ class OwnAddresses {
   private addresses = new Set<string>();
   private readAt = -Infinity;
 
-  constructor(private readonly source: LocalAddressSource) {}
+  private readonly source: LocalAddressSource;
+  constructor(source: LocalAddressSource) {
+    this.source = source;
+  }
 
   has(address: NormalizedAddress): boolean {
     const now = performance.now();

@@ -78,10 +78,15 @@ export interface ResolveOptions {
  * reaches, so the address the policy allowed is the one adapters connect to.
  */
 export class TargetResolver {
+  readonly policy: TargetPolicy;
+  private readonly lookupAddresses: AddressLookup;
   constructor(
-    readonly policy: TargetPolicy = new TargetPolicy(),
-    private readonly lookupAddresses: AddressLookup = systemLookup,
-  ) {}
+    policy: TargetPolicy = new TargetPolicy(),
+    lookupAddresses: AddressLookup = systemLookup,
+  ) {
+    this.policy = policy;
+    this.lookupAddresses = lookupAddresses;
+  }
 
   async resolve(host: string, options: ResolveOptions): Promise<ResolvedTarget> {
     const literal = normalizeAddress(host);

@@ -10,10 +10,12 @@ export class ProbeDeadline {
   private readonly timer: NodeJS.Timeout;
   private readonly onParentAbort = () => this.controller.abort(new DOMException('the probe was cancelled', 'AbortError'));
 
+  private readonly parent?: AbortSignal;
   constructor(
     timeoutMs: number,
-    private readonly parent?: AbortSignal,
+    parent?: AbortSignal,
   ) {
+    this.parent = parent;
     this.at = performance.now() + timeoutMs;
     this.timer = setTimeout(() => this.controller.abort(new DOMException(`no result within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     if (parent?.aborted) this.onParentAbort();

@@ -84,7 +84,10 @@ export class ResponseCollector {
   firstByteMs?: number;
   private cachedText?: string;
 
-  constructor(private readonly limit: number) {}
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
 
   get full(): boolean {
     return this.bytes >= this.limit;

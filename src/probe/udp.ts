@@ -30,12 +30,20 @@ class DatagramExchange {
   private match?: ProbeMatch;
   private done = false;
 
+  private readonly socket: DgramSocket;
+  private readonly options: ProbeOptions;
+  private readonly context: ProbeContext;
+  private readonly onDone: (outcome: ProberOutcome) => void;
   constructor(
-    private readonly socket: DgramSocket,
-    private readonly options: ProbeOptions,
-    private readonly context: ProbeContext,
-    private readonly onDone: (outcome: ProberOutcome) => void,
+    socket: DgramSocket,
+    options: ProbeOptions,
+    context: ProbeContext,
+    onDone: (outcome: ProberOutcome) => void,
   ) {
+    this.socket = socket;
+    this.options = options;
+    this.context = context;
+    this.onDone = onDone;
     this.collector = new ResponseCollector(options.readBytes);
   }
 

@@ -50,13 +50,19 @@ export class AgentSocket extends EventEmitter {
   private current: { header: ReplyHeader; buffer: Buffer } | undefined;
   readonly stats: AgentSocketStats = { dropped: { notSnmp: 0, wrongVersion: 0, wrongSource: 0 } };
 
+  private readonly agent: { address: string; port: number };
+  private readonly wireVersion: number;
+  private readonly owner: AgentSocketOwner;
   constructor(
     type: 'udp4' | 'udp6',
-    private readonly agent: { address: string; port: number },
-    private readonly wireVersion: number,
-    private readonly owner: AgentSocketOwner,
+    agent: { address: string; port: number },
+    wireVersion: number,
+    owner: AgentSocketOwner,
   ) {
     super();
+    this.agent = agent;
+    this.wireVersion = wireVersion;
+    this.owner = owner;
     this.socket = dgram.createSocket({ type });
     this.socket.on('message', (buffer, rinfo) => this.onDatagram(buffer, rinfo));
     this.socket.on('error', (err) => this.onSocketError(err));

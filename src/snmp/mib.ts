@@ -36,15 +36,26 @@ const LEGACY_MODULES = new Set(['RFC1155-SMI', 'RFC1158-MIB', 'RFC1213-MIB', 'RF
  * and table indexes), and name → numeric OID.
  */
 export class MibResolver {
+  private readonly oidToName: Map<string, string>;
+  private readonly qualifiedToOid: Map<string, string>;
+  private readonly bareToOid: Map<string, string>;
+  /** Extra MIB files that could not be loaded, with the reason. */
+  readonly skipped: readonly SkippedMibFile[];
+  /** Modules loaded, in load order. */
+  readonly modules: readonly string[];
   private constructor(
-    private readonly oidToName: Map<string, string>,
-    private readonly qualifiedToOid: Map<string, string>,
-    private readonly bareToOid: Map<string, string>,
-    /** Extra MIB files that could not be loaded, with the reason. */
-    readonly skipped: readonly SkippedMibFile[],
-    /** Modules loaded, in load order. */
-    readonly modules: readonly string[],
-  ) {}
+    oidToName: Map<string, string>,
+    qualifiedToOid: Map<string, string>,
+    bareToOid: Map<string, string>,
+    skipped: readonly SkippedMibFile[],
+    modules: readonly string[],
+  ) {
+    this.oidToName = oidToName;
+    this.qualifiedToOid = qualifiedToOid;
+    this.bareToOid = bareToOid;
+    this.skipped = skipped;
+    this.modules = modules;
+  }
 
   static create(options: { mibDirs: string[] }): MibResolver {
     const skipped: SkippedMibFile[] = [];

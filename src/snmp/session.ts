@@ -58,7 +58,9 @@ export class SnmpSession {
 
   private socket: AgentSocket | undefined;
 
-  constructor(private readonly spec: SessionTarget) {
+  private readonly spec: SessionTarget;
+  constructor(spec: SessionTarget) {
+    this.spec = spec;
     this.session = createLibrarySession(spec, (type) => (this.socket = this.createSocket(type)));
     // The library emits 'error' when it cannot decode a datagram: fail the request it answers now.
     this.session.on('error', (err) => this.socket?.libraryCouldNotDecode(err));
@@ -197,7 +199,10 @@ export interface SessionPoolOptions {
 export class SessionPool {
   private readonly entries = new Map<string, PoolEntry>();
 
-  constructor(private readonly options: SessionPoolOptions) {}
+  private readonly options: SessionPoolOptions;
+  constructor(options: SessionPoolOptions) {
+    this.options = options;
+  }
 
   get size(): number {
     return this.entries.size;

@@ -79,10 +79,14 @@ export class TrapReceiver {
     socketErrors: 0,
   };
 
+  private readonly config: TrapsConfig;
+  private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger };
   constructor(
-    private readonly config: TrapsConfig,
-    private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
+    config: TrapsConfig,
+    deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
   ) {
+    this.config = config;
+    this.deps = deps;
     this.userNames = new Set(config.users.map((user) => user.name));
   }
 
@@ -301,10 +305,15 @@ function createLibraryReceiver(
 class SocketForLibrary {
   private handler: ((buffer: Buffer, rinfo: dgram.RemoteInfo) => void) | undefined;
 
+  private readonly socket: dgram.Socket;
+  private readonly onSendError: (err: Error) => void;
   constructor(
-    private readonly socket: dgram.Socket,
-    private readonly onSendError: (err: Error) => void,
-  ) {}
+    socket: dgram.Socket,
+    onSendError: (err: Error) => void,
+  ) {
+    this.socket = socket;
+    this.onSendError = onSendError;
+  }
 
   on(event: string, handler: (...args: never[]) => void): this {
     if (event === 'message') this.handler = handler as unknown as (buffer: Buffer, rinfo: dgram.RemoteInfo) => void;

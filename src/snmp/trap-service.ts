@@ -30,10 +30,14 @@ export class TrapService {
   readonly bus: TrapBus;
   readonly receiver: TrapReceiver;
 
+  private readonly config: TrapsConfig;
+  private readonly deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar };
   constructor(
-    private readonly config: TrapsConfig,
-    private readonly deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar },
+    config: TrapsConfig,
+    deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar },
   ) {
+    this.config = config;
+    this.deps = deps;
     this.bus = new EventBus({
       bufferSize: config.bufferSize,
       bufferBytes: config.bufferBytes,

@@ -22,7 +22,10 @@ export class WalkBudget {
   private walks = 0;
   private varbinds = 0;
 
-  constructor(private readonly limits: WalkBudgetLimits) {}
+  private readonly limits: WalkBudgetLimits;
+  constructor(limits: WalkBudgetLimits) {
+    this.limits = limits;
+  }
 
   get inUse(): { walks: number; varbinds: number } {
     return { walks: this.walks, varbinds: this.varbinds };

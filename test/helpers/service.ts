@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { currentRuntime, tsCommand } from '../../scripts/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** `node src/main.ts` as `npm start` and the container run it (through tsx on a Node that cannot strip types). */
+const SERVICE = tsCommand(currentRuntime(), 'src/main.ts');
 
 export interface RunningService {
   child: ChildProcess;
@@ -15,9 +18,9 @@ export interface RunningService {
 
 /** Starts the real service (`src/main.ts`) on an ephemeral port and waits until it listens. */
 export async function startService(env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, SERVICE.args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TRAP_PORT: '0', TRAP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...SERVICE.env, PORT: '0', HOST: '127.0.0.1', TRAP_PORT: '0', TRAP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -66,9 +69,9 @@ export async function startService(env: Record<string, string> = {}, timeoutMs =
 /** Runs the service expecting it to exit (e.g. on invalid config); resolves with code and stderr. */
 export function runServiceToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, SERVICE.args, {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TRAP_PORT: '0', ...env },
+      env: { ...process.env, ...SERVICE.env, PORT: '0', HOST: '127.0.0.1', TRAP_PORT: '0', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -103,10 +103,14 @@ export class SseClient {
 
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
+  readonly response: Response;
+  private readonly abort?: AbortController;
   private constructor(
-    readonly response: Response,
-    private readonly abort?: AbortController,
+    response: Response,
+    abort?: AbortController,
   ) {
+    this.response = response;
+    this.abort = abort;
     this.done = this.read().finally(() => {
       this.ended = true;
       this.notify();
