@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { currentRuntime, describeRuntime, ltsBinary, systemNode, type Runtime } from '../scripts/runtime.ts';
 import { machineInfo } from './lib/machine.ts';
 import { ProcessRegistry } from './lib/processes.ts';
 import type { BenchReport, SkippedScenario } from './lib/report.ts';
@@ -18,6 +19,8 @@ export interface BenchOptions {
   scenarios?: string[];
   quick?: boolean;
   repeat?: number;
+  /** netprobe's runtimes, production first (default: the one running the bench). */
+  runtimes?: Runtime[];
   /** The command line, for the report. */
   command?: string;
   registry?: ProcessRegistry;
@@ -27,6 +30,28 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_REPEAT = 3;
+
+/**
+ * A runtime named on the command line: `lts` (the pinned binary, production's), `system` (the machine's own
+ * node) or a path to a node binary, optionally followed by node options, e.g. `lts --max-semi-space-size=32`.
+ */
+export function parseRuntime(spec: string): Runtime {
+  const [which, ...flags] = spec.trim().split(/\s+/);
+  const execPath = which === 'lts' ? ltsBinary() : which === 'system' ? systemNode() : which;
+  if (!execPath) throw new Error(`--runtime ${which}: ${which === 'lts' ? 'the pinned Node binary is not installed (npm ci)' : 'no node on PATH outside node_modules'}`);
+  return describeRuntime(execPath, flags);
+}
+
+/** `npm run bench`'s runtimes: production's (the pinned LTS), then the machine's own node when it is another version. */
+export function defaultRuntimes(): Runtime[] {
+  const specs = ltsBinary() ? ['lts', 'system'] : ['system'];
+  const runtimes: Runtime[] = [];
+  for (const spec of specs) {
+    const runtime = spec === 'system' && !systemNode() ? undefined : parseRuntime(spec);
+    if (runtime && !runtimes.some((r) => r.name === runtime.name)) runtimes.push(runtime);
+  }
+  return runtimes.length > 0 ? runtimes : [currentRuntime()];
+}
 
 export function selectScenarios(names: readonly string[] = []): Scenario[] {
   if (names.length === 0) return [...SCENARIOS];
@@ -42,6 +67,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const scenarios = selectScenarios(options.scenarios);
   const quick = options.quick ?? false;
   const repeat = quick ? 1 : (options.repeat ?? DEFAULT_REPEAT);
+  const runtimes = options.runtimes?.length ? options.runtimes : [currentRuntime()];
   const registry = options.registry ?? new ProcessRegistry();
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const started = performance.now();
@@ -49,7 +75,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const results: Measurement[] = [];
   const skipped: SkippedScenario[] = [];
   try {
-    const paths = await availablePaths(registry);
+    const paths = await availablePaths(registry, runtimes[0]);
     for (const scenario of scenarios) {
       const missing = scenario.paths.filter((p) => !paths.has(p));
       if (missing.length > 0) {
@@ -60,7 +86,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       const scenarioStarted = performance.now();
       log(`[${scenario.name}] ${scenario.title}…`);
       try {
-        const rows = await scenario.run({ registry, quick, repeat, log: (m) => log(`[${scenario.name}] ${m}`) });
+        const rows = await scenario.run({ registry, quick, repeat, runtimes, log: (m) => log(`[${scenario.name}] ${m}`) });
         results.push(...rows);
         log(`[${scenario.name}] done in ${((performance.now() - scenarioStarted) / 1000).toFixed(1)} s`);
       } catch (err) {
@@ -79,6 +105,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     machine: machineInfo(loadAtStart),
     command: options.command ?? 'npm run bench',
     options: { scenarios: scenarios.map((s) => s.name), quick, repeat },
+    runtimes: runtimes.map(({ name, execPath, version, flags }) => ({ name, execPath, version, flags })),
     durationSeconds: (performance.now() - started) / 1000,
     results,
     skipped,
@@ -86,8 +113,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
 }
 
 /** Which API paths this checkout's service serves (scenarios for missing routes are skipped). */
-async function availablePaths(registry: ProcessRegistry): Promise<Set<string>> {
-  const service = await startNetprobe(registry);
+async function availablePaths(registry: ProcessRegistry, runtime: Runtime): Promise<Set<string>> {
+  const service = await startNetprobe(registry, { runtime });
   try {
     return await servedPaths(service.baseUrl);
   } finally {

@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installCleanup, ProcessRegistry } from '../bench/lib/processes.ts';
 import { markdownReport, writeJson } from '../bench/lib/report.ts';
-import { DEFAULT_REPEAT, runBench, SCENARIOS } from '../bench/run.ts';
+import { DEFAULT_REPEAT, defaultRuntimes, parseRuntime, runBench, SCENARIOS } from '../bench/run.ts';
 
-const USAGE = `Usage: npm run bench -- [--scenario <name>]... [--quick] [--repeat N] [--no-write]
+const USAGE = `Usage: npm run bench -- [--scenario <name>]... [--runtime <node>]... [--quick] [--repeat N] [--no-write]
 
   --scenario <name>  run only this scenario (repeatable): ${SCENARIOS.map((s) => s.name).join(', ')}
+  --runtime <node>   run netprobe on this Node.js (repeatable; the first is judged against the targets):
+                     lts (the pinned binary, production's), system (the machine's own node) or a path,
+                     optionally with node options: --runtime 'lts --max-semi-space-size=32'
+                     (default: lts, then system when it is another version)
   --quick            tiny sizes, one repetition (a smoke run; its figures mean nothing)
   --repeat N         repetitions per scenario for the median and spread (default ${DEFAULT_REPEAT})
   --no-write         do not write bench/results.json
@@ -18,6 +22,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string', multiple: true },
+      runtime: { type: 'string', multiple: true },
       quick: { type: 'boolean', default: false },
       repeat: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -39,6 +44,7 @@ async function main(): Promise<number> {
       scenarios: values.scenario ?? [],
       quick: values.quick,
       repeat,
+      runtimes: values.runtime ? values.runtime.map(parseRuntime) : defaultRuntimes(),
       registry,
       command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench',
     });

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
+import { currentRuntime, tsCommand } from '../../scripts/runtime.ts';
 import { captureOutput, type ProcessRegistry } from './processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs a TypeScript helper of bench/peers in its own Node process and parses the JSON line it prints. */
 export async function runNodeHelper<T>(registry: ProcessRegistry, script: string, args: string[], timeoutMs = 120_000): Promise<T> {
-  const child = registry.spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = tsCommand(currentRuntime(), script);
+  const child = registry.spawn(process.execPath, [...command.args, ...args], { cwd: ROOT, env: { ...process.env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const output = captureOutput(child);

@@ -12,6 +12,8 @@ export interface BenchReport {
   machine: MachineInfo;
   command: string;
   options: { scenarios: string[]; quick: boolean; repeat: number };
+  /** netprobe's runtimes, production first: the table has a column for each. */
+  runtimes: { name: string; execPath: string; version: string; flags: string[] }[];
   durationSeconds: number;
   results: Measurement[];
   skipped: SkippedScenario[];
@@ -32,13 +34,22 @@ function formatStat(value: Stat, unit: string): string {
   return `${median} (${formatNumber(value.min)}–${formatNumber(value.max)})`;
 }
 
-/** The markdown table: medians with min–max over the repetitions. */
-export function markdownTable(results: readonly Measurement[]): string {
-  const header = ['Scenario', 'Metric', 'netprobe', 'Peer', 'Peer figure', 'Ratio (netprobe ÷ peer)', 'Target', 'Met?'];
+/**
+ * The markdown table: medians with min–max over the repetitions, netprobe in a column per runtime (production
+ * first: ratios and targets judge that one). A metric measured on production only has '—' for the others.
+ */
+export function markdownTable(results: readonly Measurement[], runtimes: readonly string[]): string {
+  const [production = 'netprobe'] = runtimes;
+  const columns = runtimes.length > 1 ? runtimes.map((name) => `netprobe, ${name}`) : ['netprobe'];
+  const header = ['Scenario', 'Metric', ...columns, 'Peer', 'Peer figure', `Ratio (${runtimes.length > 1 ? production : 'netprobe'} ÷ peer)`, 'Target', 'Met?'];
+  const onRuntime = (m: Measurement, name: string, i: number) => {
+    const figure = m.runtimes ? m.runtimes.find((f) => f.runtime === name)?.value : i === 0 ? m.netprobe : undefined;
+    return figure ? formatStat(figure, m.unit) : '—';
+  };
   const rows = results.map((m) => [
     m.scenario,
     m.metric,
-    formatStat(m.netprobe, m.unit),
+    ...(runtimes.length > 1 ? runtimes.map((name, i) => onRuntime(m, name, i)) : [formatStat(m.netprobe, m.unit)]),
     m.peer?.name ?? '—',
     m.peer ? formatStat(m.peer.value, m.unit) : '—',
     m.ratio === undefined ? '—' : `${formatNumber(m.ratio)}×`,
@@ -52,10 +63,10 @@ export function markdownTable(results: readonly Measurement[]): string {
 export function markdownReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `Benchmark run ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB RAM, Node ${m.node}, Linux ${m.kernel}, load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}`,
-    `Command: \`${report.command}\` (${report.durationSeconds.toFixed(0)} s; medians with min–max over the repetitions)`,
+    `Benchmark run ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB RAM, Linux ${m.kernel}, load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}`,
+    `Command: \`${report.command}\` (${report.durationSeconds.toFixed(0)} s; medians with min–max over the repetitions); netprobe on ${report.runtimes.map((r) => r.name).join(' and on ')}`,
     '',
-    markdownTable(report.results),
+    markdownTable(report.results, report.runtimes.map((r) => r.name)),
   ];
   const notes = new Map<string, string>(); // note text → the scenario it belongs to, once per text
   for (const r of report.results) if (r.note && !notes.has(r.note)) notes.set(r.note, r.scenario);

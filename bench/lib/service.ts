@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { currentRuntime, tsCommand, type Runtime } from '../../scripts/runtime.ts';
 import { freeTcpPort, freeUdpPort, sleep } from './ports.ts';
 import { captureOutput, type ProcessRegistry } from './processes.ts';
 
@@ -19,25 +20,35 @@ export interface Netprobe {
 
 export interface StartOptions {
   env?: Record<string, string>;
+  /** The Node.js to run it on, with its flags (default: the one running this process). */
+  runtime?: Runtime;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeFlags?: string[];
-  /** A compiled entry point (see compileService) instead of `--import tsx src/main.ts`. */
+  /** A compiled entry point (see compileService) instead of `src/main.ts` as `npm start` runs it. */
   entry?: string;
+  /** Fixed ports (e.g. one shared with HTTP_REUSE_PORT); free ephemeral ones by default. */
+  port?: number;
+  trapPort?: number;
   timeoutMs?: number;
 }
 
-/** Starts the real service (`src/main.ts`) on loopback with ephemeral ports and waits for /readyz 200. */
+/**
+ * Starts the real service on loopback with ephemeral ports and waits for /readyz 200: `src/main.ts` as
+ * `npm start` runs it (type stripping with a compile cache; tsx on a Node that cannot strip types).
+ */
 export async function startNetprobe(registry: ProcessRegistry, options: StartOptions = {}): Promise<Netprobe> {
   // Ports are chosen here rather than read from the log, so the service can run at LOG_LEVEL=warn
   // (per-request info lines would cost the service time in every throughput scenario).
-  const port = await freeTcpPort();
-  const trapPort = await freeUdpPort();
+  const port = options.port ?? (await freeTcpPort());
+  const trapPort = options.trapPort ?? (await freeUdpPort());
   const started = performance.now();
-  const entry = options.entry ? [options.entry] : ['--import', 'tsx', 'src/main.ts'];
-  const child = registry.spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry], {
+  const runtime = options.runtime ?? currentRuntime();
+  const command = options.entry ? { args: [...runtime.flags, options.entry], env: {} } : tsCommand(runtime, 'src/main.ts');
+  const child = registry.spawn(runtime.execPath, [...(options.nodeFlags ?? []), ...command.args], {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...command.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       TRAP_PORT: String(trapPort),

@@ -23,10 +23,10 @@ export const largeWalkScenario: Scenario = {
   name: 'large-walk',
   title: 'Large walk memory (NDJSON)',
   paths: ['/snmp/walk'],
-  async run({ registry, quick, repeat, log }) {
+  async run({ registry, quick, repeat, log, runtimes }) {
     const rows = quick ? QUICK_ROWS : FULL_ROWS;
     const snmpd = await startSnmpd(registry, { bigTableRows: rows });
-    const netprobe = await startNetprobe(registry, { env: { SNMP_MAX_VARBINDS: String(rows * 2) } });
+    const netprobe = await startNetprobe(registry, { runtime: runtimes[0], env: { SNMP_MAX_VARBINDS: String(rows * 2) } });
     try {
       await streamWalk(netprobe, snmpd, Math.min(rows, 1000)); // loads code paths before the baseline is taken
       await sleep(500);

@@ -15,12 +15,12 @@ export const probeBatchScenario: Scenario = {
   name: 'probe-batch',
   title: 'TCP probe batch',
   paths: ['/socket/probe'],
-  async run({ registry, quick, repeat, log }) {
+  async run({ registry, quick, repeat, log, runtimes }) {
     const targets = quick ? 50 : 1000;
     const listeners = await openListeners(quick ? 5 : LISTENERS);
     const ports = listeners.map((l) => (l.address() as { port: number }).port);
     const targetPorts = Array.from({ length: targets }, (_, i) => ports[i % ports.length]);
-    const netprobe = await startNetprobe(registry);
+    const netprobe = await startNetprobe(registry, { runtime: runtimes[0] });
     const blackbox = await startBlackboxExporter(registry);
     try {
       const times = { netprobe: [] as number[], blackbox: [] as number[], direct: [] as number[] };

@@ -1,8 +1,9 @@
 import { runNodeHelper } from '../lib/children.ts';
 import { load, type LoadResult } from '../lib/load.ts';
-import { startNetprobe } from '../lib/service.ts';
+import type { Runtime } from '../../scripts/runtime.ts';
+import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { stat } from '../lib/stats.ts';
-import { compare, type Measurement, type Scenario } from '../lib/types.ts';
+import { compare, perRuntime, type Measurement, type Scenario } from '../lib/types.ts';
 import { GET_OID, SNMP_EXPORTER_GET_MODULE, startSnmpExporter } from '../peers/exporters.ts';
 import { COMMUNITY, startSnmpd } from '../peers/snmpd.ts';
 
@@ -17,31 +18,26 @@ interface DirectResult {
   p99Ms: number;
 }
 
-/** /snmp/get of one OID at concurrency 32 vs net-snmp directly (the ceiling) vs snmp_exporter. */
+/** /snmp/get of one OID at concurrency 32 vs net-snmp directly (the ceiling) vs snmp_exporter, on each runtime. */
 export const snmpGetScenario: Scenario = {
   name: 'snmp-get',
   title: 'SNMP GET throughput',
   paths: ['/snmp/get'],
-  async run({ registry, quick, repeat, log }) {
+  async run({ registry, quick, repeat, log, runtimes }) {
     const duration = quick ? 1 : 5;
     const snmpd = await startSnmpd(registry);
-    const netprobe = await startNetprobe(registry);
+    const netprobes: Netprobe[] = [];
     const exporter = await startSnmpExporter(registry);
     try {
-      const netprobeRun = () =>
-        load({
-          url: `${netprobe.baseUrl}/snmp/get`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oids: [GET_OID] }),
-          connections: CONCURRENCY,
-          duration,
-        });
-      const exporterRun = () =>
+      for (const runtime of runtimes) netprobes.push(await startNetprobe(registry, { runtime }));
+      const getBody = JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oids: [GET_OID] });
+      const netprobeRun = (netprobe: Netprobe, seconds = duration) =>
+        load({ url: `${netprobe.baseUrl}/snmp/get`, method: 'POST', headers: { 'content-type': 'application/json' }, body: getBody, connections: CONCURRENCY, duration: seconds });
+      const exporterRun = (seconds = duration) =>
         load({
           url: `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_GET_MODULE}`,
           connections: CONCURRENCY,
-          duration,
+          duration: seconds,
         });
       const directRun = async (): Promise<LoadResult> => {
         const r = await runNodeHelper<DirectResult>(registry, 'bench/peers/direct-get.ts', [
@@ -55,31 +51,40 @@ export const snmpGetScenario: Scenario = {
         return { requestsPerSecond: r.requests / (r.elapsedMs / 1000), p50Ms: r.p50Ms, p99Ms: r.p99Ms, durationMs: r.elapsedMs, ok: r.requests, failed: r.failures };
       };
 
-      await checkAnswers(netprobe.baseUrl, exporter.baseUrl, snmpd.host, snmpd.port);
+      for (const netprobe of netprobes) await checkAnswers(netprobe.baseUrl, exporter.baseUrl, snmpd.host, snmpd.port);
       if (!quick) {
         log('warm-up (1 s each)');
-        await load({ url: `${netprobe.baseUrl}/snmp/get`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ host: snmpd.host, port: snmpd.port, oids: [GET_OID] }), connections: CONCURRENCY, duration: 1 });
-        await load({ url: `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_GET_MODULE}`, connections: CONCURRENCY, duration: 1 });
+        for (const netprobe of netprobes) await netprobeRun(netprobe, 1);
+        await exporterRun(1);
       }
       // The service's HTTP stack alone (no SNMP at all): what any route of this process can reach here.
-      const healthRun = () => load({ url: `${netprobe.baseUrl}/healthz`, connections: CONCURRENCY, duration });
-      const runs = { netprobe: [] as LoadResult[], direct: [] as LoadResult[], exporter: [] as LoadResult[], health: [] as LoadResult[] };
+      const healthRun = (netprobe: Netprobe) => load({ url: `${netprobe.baseUrl}/healthz`, connections: CONCURRENCY, duration });
+      const runs: Runs = { netprobe: runtimes.map(() => []), health: runtimes.map(() => []), direct: [], exporter: [] };
       for (let i = 0; i < repeat; i++) {
-        // Interleaved, so that drift on the machine hits every contender alike.
-        runs.netprobe.push(await netprobeRun());
+        // Interleaved, so that drift on the machine hits every contender (and every runtime) alike.
+        for (const [r, netprobe] of netprobes.entries()) runs.netprobe[r].push(await netprobeRun(netprobe));
         runs.direct.push(await directRun());
         runs.exporter.push(await exporterRun());
-        runs.health.push(await healthRun());
+        for (const [r, netprobe] of netprobes.entries()) runs.health[r].push(await healthRun(netprobe));
+        const each = (results: LoadResult[][]) => runtimes.map((rt, r) => `${results[r][i].requestsPerSecond.toFixed(0)} req/s on ${rt.name}`).join(', ');
         log(
-          `run ${i + 1}/${repeat}: netprobe ${runs.netprobe[i].requestsPerSecond.toFixed(0)} req/s, net-snmp ${runs.direct[i].requestsPerSecond.toFixed(0)} req/s, snmp_exporter ${runs.exporter[i].requestsPerSecond.toFixed(0)} req/s, netprobe /healthz ${runs.health[i].requestsPerSecond.toFixed(0)} req/s`,
+          `run ${i + 1}/${repeat}: netprobe ${each(runs.netprobe)}, net-snmp ${runs.direct[i].requestsPerSecond.toFixed(0)} req/s, snmp_exporter ${runs.exporter[i].requestsPerSecond.toFixed(0)} req/s, netprobe /healthz ${each(runs.health)}`,
         );
       }
-      return measurements(runs);
+      return measurements(runtimes, runs);
     } finally {
-      await Promise.all([netprobe.stop(), exporter.stop(), snmpd.stop()]);
+      await Promise.all([...netprobes.map((n) => n.stop()), exporter.stop(), snmpd.stop()]);
     }
   },
 };
+
+/** Load results; netprobe's and /healthz's per runtime, in the order of the run's runtimes. */
+interface Runs {
+  netprobe: LoadResult[][];
+  health: LoadResult[][];
+  direct: LoadResult[];
+  exporter: LoadResult[];
+}
 
 /** Fast errors would pass for throughput: check once that every contender really returns the value. */
 async function checkAnswers(netprobeUrl: string, exporterUrl: string, host: string, port: number): Promise<void> {
@@ -94,12 +99,14 @@ async function checkAnswers(netprobeUrl: string, exporterUrl: string, host: stri
   if (!/^sysUpTime \d/m.test(metrics)) throw new Error(`snmp_exporter returned no sysUpTime:\n${metrics.slice(0, 500)}`);
 }
 
-function measurements(runs: { netprobe: LoadResult[]; direct: LoadResult[]; exporter: LoadResult[]; health: LoadResult[] }): Measurement[] {
+function measurements(runtimes: readonly Runtime[], runs: Runs): Measurement[] {
   const direct = 'net-snmp direct (1 process)';
   const exporter = 'snmp_exporter 0.21';
-  const pick = (results: LoadResult[], key: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') => stat(results.map((r) => r[key]));
+  type Key = 'requestsPerSecond' | 'p50Ms' | 'p99Ms';
+  const pick = (results: LoadResult[], key: Key) => stat(results.map((r) => r[key]));
+  const onEach = (results: LoadResult[][], key: Key) => perRuntime(runtimes, results.map((rs) => rs.map((r) => r[key])));
   const rows: Measurement[] = [];
-  const throughput = { scenario: SCENARIO, metric: `throughput @${CONCURRENCY}`, unit: 'req/s', netprobe: pick(runs.netprobe, 'requestsPerSecond') };
+  const throughput = { scenario: SCENARIO, metric: `throughput @${CONCURRENCY}`, unit: 'req/s', ...onEach(runs.netprobe, 'requestsPerSecond') };
   rows.push(compare(throughput, { name: direct, value: pick(runs.direct, 'requestsPerSecond') }, (r) => ({ text: '≥ 0.5× ceiling', met: r >= 0.5 })));
   rows.push(compare(throughput, { name: exporter, value: pick(runs.exporter, 'requestsPerSecond') }, (r) => ({ text: '> 1× (ahead)', met: r > 1 })));
   rows.push(
@@ -108,14 +115,14 @@ function measurements(runs: { netprobe: LoadResult[]; direct: LoadResult[]; expo
         scenario: SCENARIO,
         metric: `GET /healthz @${CONCURRENCY} (no SNMP)`,
         unit: 'req/s',
-        netprobe: pick(runs.health, 'requestsPerSecond'),
+        ...onEach(runs.health, 'requestsPerSecond'),
         note: 'GET /healthz of the same process under the same load generator: the HTTP stack alone, an upper bound for any route of the service on this machine',
       },
       { name: direct, value: pick(runs.direct, 'requestsPerSecond') },
     ),
   );
   for (const [key, label] of [['p50Ms', 'latency p50'], ['p99Ms', 'latency p99']] as const) {
-    const base = { scenario: SCENARIO, metric: label, unit: 'ms', netprobe: pick(runs.netprobe, key) };
+    const base = { scenario: SCENARIO, metric: label, unit: 'ms', ...onEach(runs.netprobe, key) };
     rows.push(compare(base, { name: direct, value: pick(runs.direct, key) }));
     rows.push(compare(base, { name: exporter, value: pick(runs.exporter, key) }));
   }

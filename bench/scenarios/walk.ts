@@ -1,38 +1,43 @@
 import { timeCommand } from '../lib/children.ts';
 import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { stat } from '../lib/stats.ts';
-import { compare, type Measurement, type Scenario } from '../lib/types.ts';
+import { compare, perRuntime, type Measurement, type Scenario } from '../lib/types.ts';
 import { SNMP_EXPORTER_WALK_MODULE, startSnmpExporter } from '../peers/exporters.ts';
 import { COMMUNITY, SNMP_TOOL_ENV, startSnmpd, type BenchSnmpd } from '../peers/snmpd.ts';
 
 const SCENARIO = '2 Walk';
 const REPETITIONS = 25;
 
-/** The agent's whole tree via /snmp/walk vs `snmpbulkwalk -Cr25` (process start included) vs snmp_exporter. */
+/** The agent's whole tree via /snmp/walk (on each runtime) vs `snmpbulkwalk -Cr25` (process start included) vs snmp_exporter. */
 export const walkScenario: Scenario = {
   name: 'walk',
   title: 'Walk of the whole agent tree',
   paths: ['/snmp/walk'],
-  async run({ registry, quick, repeat, log }) {
+  async run({ registry, quick, repeat, log, runtimes }) {
     // Quick: the system group only. Full: the whole tree (several thousand varbinds).
     const root = quick ? '1.3.6.1.2.1.1' : '1.3.6.1';
     const rounds = quick ? 1 : Math.max(repeat, 5);
     const snmpd = await startSnmpd(registry);
-    const netprobe = await startNetprobe(registry);
+    const netprobes: Netprobe[] = [];
     const exporter = await startSnmpExporter(registry, root);
     try {
+      for (const runtime of runtimes) netprobes.push(await startNetprobe(registry, { runtime }));
       const exporterUrl = `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_WALK_MODULE}`;
       const bulkwalkArgs = ['-m', '', '-On', '-v2c', '-c', COMMUNITY, `-Cr${REPETITIONS}`, `udp:${snmpd.host}:${snmpd.port}`, root];
-      const times = { json: [] as number[], ndjson: [] as number[], bulkwalk: [] as number[], exporter: [] as number[] };
+      // netprobe's times per runtime, in the order of `runtimes`.
+      const times = { json: runtimes.map(() => [] as number[]), ndjson: runtimes.map(() => [] as number[]), bulkwalk: [] as number[], exporter: [] as number[] };
       const counts = { json: 0, ndjson: 0, bulkwalk: 0, exporter: 0 };
-      if (!quick) await walkJson(netprobe, snmpd, root); // warm-up: first-call compilation is not what is measured
+      // warm-up: first-call compilation is not what is measured
+      if (!quick) for (const netprobe of netprobes) await walkJson(netprobe, snmpd, root);
       for (let i = 0; i < rounds; i++) {
-        const json = await walkJson(netprobe, snmpd, root);
-        times.json.push(json.ms);
-        counts.json = json.varbinds;
-        const ndjson = await walkNdjson(netprobe, snmpd, root);
-        times.ndjson.push(ndjson.ms);
-        counts.ndjson = ndjson.varbinds;
+        for (const [r, netprobe] of netprobes.entries()) {
+          const json = await walkJson(netprobe, snmpd, root);
+          times.json[r].push(json.ms);
+          counts.json = json.varbinds;
+          const ndjson = await walkNdjson(netprobe, snmpd, root);
+          times.ndjson[r].push(ndjson.ms);
+          counts.ndjson = ndjson.varbinds;
+        }
         const cli = await timeCommand(registry, '/usr/bin/snmpbulkwalk', bulkwalkArgs, SNMP_TOOL_ENV);
         times.bulkwalk.push(cli.ms);
         counts.bulkwalk = cli.stdout.split('\n').filter((l) => l.startsWith('.') && !l.includes('No more variables')).length;
@@ -45,8 +50,8 @@ export const walkScenario: Scenario = {
       }
       log(`varbinds: netprobe ${counts.json} (ndjson ${counts.ndjson}), snmpbulkwalk ${counts.bulkwalk}, snmp_exporter ${counts.exporter}`);
       const note = `${counts.json} varbinds (snmpbulkwalk: ${counts.bulkwalk}, snmp_exporter: ${counts.exporter}), ${rounds} walks each, -Cr${REPETITIONS} / maxRepetitions ${REPETITIONS}; netprobe names every varbind from its MIBs, the peers print numeric OIDs`;
-      const json = { scenario: SCENARIO, metric: `walk ${root} (JSON)`, unit: 'ms', netprobe: stat(times.json), note };
-      const ndjson = { scenario: SCENARIO, metric: `walk ${root} (NDJSON)`, unit: 'ms', netprobe: stat(times.ndjson), note };
+      const json = { scenario: SCENARIO, metric: `walk ${root} (JSON)`, unit: 'ms', ...perRuntime(runtimes, times.json), note };
+      const ndjson = { scenario: SCENARIO, metric: `walk ${root} (NDJSON)`, unit: 'ms', ...perRuntime(runtimes, times.ndjson), note };
       const bulkwalk = { name: `snmpbulkwalk -Cr${REPETITIONS}`, value: stat(times.bulkwalk) };
       const rows: Measurement[] = [
         compare(json, bulkwalk, (r) => ({ text: '≤ 1.5× snmpbulkwalk', met: r <= 1.5 })),
@@ -55,7 +60,7 @@ export const walkScenario: Scenario = {
       ];
       return rows;
     } finally {
-      await Promise.all([netprobe.stop(), exporter.stop(), snmpd.stop()]);
+      await Promise.all([...netprobes.map((n) => n.stop()), exporter.stop(), snmpd.stop()]);
     }
   },
 };

@@ -3,10 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessRegistry } from '../../bench/lib/processes.ts';
 import { servedPaths, startNetprobe } from '../../bench/lib/service.ts';
-import { SCENARIOS } from '../../bench/run.ts';
+import { defaultRuntimes, SCENARIOS } from '../../bench/run.ts';
 
 const registry = new ProcessRegistry();
 let paths = new Set<string>();
+/** As `npm run bench`: the pinned LTS, and the machine's own node when it is another version (Node 20 here). */
+const runtimes = defaultRuntimes();
+/** The scenarios that report netprobe on every runtime; the others measure production's only. */
+const ON_EVERY_RUNTIME = new Set(['snmp-get', 'walk', 'traps', 'footprint']);
 
 beforeAll(async () => {
   const service = await startNetprobe(registry);
@@ -27,11 +31,15 @@ describe('npm run bench -- --quick', () => {
       const missing = scenario.paths.filter((path) => !paths.has(path));
       if (missing.length > 0) context.skip(`the service does not serve ${missing.join(', ')} yet`);
       try {
-        const rows = await scenario.run({ registry, quick: true, repeat: 1, log: () => undefined });
+        const rows = await scenario.run({ registry, quick: true, repeat: 1, runtimes, log: () => undefined });
         expect(rows.length).toBeGreaterThan(0);
         for (const row of rows) {
           expect(row.scenario).toBeTruthy();
           expect(Number.isFinite(row.netprobe.median), `${row.metric}: netprobe`).toBe(true);
+          if (runtimes.length > 1 && ON_EVERY_RUNTIME.has(scenario.name)) {
+            expect(row.runtimes?.map((f) => f.runtime), row.metric).toEqual(runtimes.map((r) => r.name));
+            for (const figure of row.runtimes!) expect(Number.isFinite(figure.value.median), `${row.metric}: ${figure.runtime}`).toBe(true);
+          }
           if (row.peer) expect(Number.isFinite(row.peer.value.median), `${row.metric}: ${row.peer.name}`).toBe(true);
         }
       } finally {
