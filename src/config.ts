@@ -53,6 +53,8 @@ export const ConfigSchema = z
         host: z.string().min(1).default('0.0.0.0'),
         bodyLimitBytes: positiveInt.default(1024 * 1024),
         shutdownTimeoutMs: positiveInt.default(10_000),
+        /** SO_REUSEPORT: several processes share the port and the kernel spreads connections among them. */
+        reusePort: boolFromString.default(false),
       })
       .strict()
       .prefault({}),
@@ -80,6 +82,8 @@ export const ConfigSchema = z
         enabled: boolFromString.default(true),
         host: z.string().min(1).default('::'),
         port: port.default(1162),
+        /** SO_REUSEPORT: several processes share the port and the kernel spreads senders among them. */
+        reusePort: boolFromString.default(false),
         communities: stringList.default([]),
         users: z
           .union([z.array(SnmpUserSchema), z.string()])
@@ -170,6 +174,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   HOST: ['http', 'host'],
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
+  HTTP_REUSE_PORT: ['http', 'reusePort'],
   LOG_LEVEL: ['log', 'level'],
   SNMP_MIB_DIRS: ['snmp', 'mibDirs'],
   SNMP_MAX_VARBINDS: ['snmp', 'maxVarbinds'],
@@ -180,6 +185,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],
+  TRAP_REUSE_PORT: ['traps', 'reusePort'],
   TRAP_COMMUNITIES: ['traps', 'communities'],
   TRAP_USERS: ['traps', 'users'],
   TRAP_INCLUDE_COMMUNITY: ['traps', 'includeCommunity'],

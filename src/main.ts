@@ -71,7 +71,7 @@ function listen(config: Config, fetch: (request: Request, env: unknown) => Respo
   const server = createAdaptorServer({ fetch }) as Server;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
+    server.listen({ port: config.http.port, host: config.http.host, reusePort: config.http.reusePort }, () => {
       server.off('error', reject);
       resolve(server);
     });

@@ -247,21 +247,21 @@ function classifyLibraryError(error: Error & { code?: number }): DropReason {
 }
 
 /** The trap port's socket: dual-stack on `::` (IPv4 only where IPv6 is unavailable), with a large receive buffer. */
-export async function bindTrapSocket({ host, port }: Pick<TrapsConfig, 'host' | 'port'>, logger: Logger): Promise<dgram.Socket> {
+export async function bindTrapSocket({ host, port, reusePort }: Pick<TrapsConfig, 'host' | 'port' | 'reusePort'>, logger: Logger): Promise<dgram.Socket> {
   const family = isIP(host) === 6 ? 'udp6' : 'udp4';
   try {
-    return await bindOnce(family, host, port);
+    return await bindOnce(family, host, port, reusePort);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
     logger.warn({ code }, 'IPv6 is not available; listening for traps on IPv4 only');
-    return bindOnce('udp4', '0.0.0.0', port);
+    return bindOnce('udp4', '0.0.0.0', port, reusePort);
   }
 }
 
-function bindOnce(type: 'udp4' | 'udp6', host: string, port: number): Promise<dgram.Socket> {
+function bindOnce(type: 'udp4' | 'udp6', host: string, port: number, reusePort: boolean): Promise<dgram.Socket> {
   // ipv6Only false: '::' also receives IPv4 datagrams, as ::ffff:a.b.c.d.
-  const socket = dgram.createSocket({ type, ipv6Only: false, recvBufferSize: RECEIVE_BUFFER_BYTES });
+  const socket = dgram.createSocket({ type, ipv6Only: false, recvBufferSize: RECEIVE_BUFFER_BYTES, reusePort });
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       socket.close();
