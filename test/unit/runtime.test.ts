@@ -41,6 +41,17 @@ describe('runtime', () => {
     expect(dockerfile).toMatch(/^CMD \["node", "src\/main\.ts"\]$/m);
   });
 
+  it('reports netprobe on each runtime in the README’s Performance table, production’s first', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const performance = readme.slice(readme.indexOf('\n## Performance'), readme.indexOf('\n## ', readme.indexOf('\n## Performance') + 1));
+    const header = performance.split('\n').find((line) => line.startsWith('| Scenario |')) ?? '';
+    const columns = [...header.matchAll(/\| netprobe, Node (\d+\.\d+\.\d+) /g)].map((m) => m[1]);
+    expect(columns[0], 'the pinned LTS, first').toBe(version);
+    expect(columns.length, 'a column per runtime').toBeGreaterThanOrEqual(2);
+    const results = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as { runtimes?: { version: string }[] };
+    expect(results.runtimes?.map((r) => r.version)).toEqual(columns);
+  });
+
   it('declares the LTS in engines, and npm start runs what the container runs', () => {
     const [major] = version.split('.');
     expect(pkg.engines.node).toMatch(new RegExp(`^>=${major}\\.\\d+\\.\\d+$`));
