@@ -1,5 +1,5 @@
 /**
- * What SO_REUSEPORT buys: `node --import tsx bench/tools/reuse-port.ts [processes] [seconds] [rounds]` (default
+ * What SO_REUSEPORT buys: `npx node bench/tools/reuse-port.ts [processes] [seconds] [rounds]` (default
  * 2, 5, 3). netprobe runs on the production runtime (the pinned LTS; Node 20 has no reusePort). Starts snmpd, one netprobe alone, and `processes` netprobes sharing one HTTP port and one trap port
  * (HTTP_REUSE_PORT, TRAP_REUSE_PORT), all on loopback. Then, interleaved over the rounds, POST /snmp/get and
  * GET /healthz at 32 connections against the lone process and against the shared port, with each shared
