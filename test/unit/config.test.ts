@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, shutdownTimeoutMs: 10000 });
+    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, shutdownTimeoutMs: 10000, reusePort: false });
     expect(result.config.log.level).toBe('info');
     expect(result.config.traps.port).toBe(1162);
   });
@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(result.ok && result.config.http.host).toBe('127.0.0.1');
     expect(result.ok && result.config.traps.communities).toEqual(['public', 'ops']);
     expect(result.ok && result.config.traps.enabled).toBe(false);
+  });
+
+  it('reads HTTP_REUSE_PORT and TRAP_REUSE_PORT (SO_REUSEPORT, off by default)', () => {
+    const result = loadConfig({ HTTP_REUSE_PORT: 'true', TRAP_REUSE_PORT: 'true' });
+    expect(result.ok && [result.config.http.reusePort, result.config.traps.reusePort]).toEqual([true, true]);
+    const defaults = loadConfig({});
+    expect(defaults.ok && [defaults.config.http.reusePort, defaults.config.traps.reusePort]).toEqual([false, false]);
   });
 
   it('names every bad variable and why, without throwing', () => {
