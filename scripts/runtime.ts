@@ -62,6 +62,24 @@ export function currentRuntime(): Runtime {
 }
 
 /**
+ * Node options netprobe runs with, in production (npm start, the container) and wherever the tests and the
+ * bench start it. `--max-semi-space-size=16` keeps the young generation at Node 20's size: Node 24's V8 lets
+ * it grow to twice that (semi-spaces of 32 MB), and a trap flood then peaked at 300 MiB of RSS instead of
+ * about 210, with more traps lost to the socket (README, Runtime). test/unit/runtime.test.ts checks that
+ * package.json's start script and the Dockerfile pass them.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+
+/**
+ * Node arguments that start netprobe on a runtime: the service's own Node options, the runtime's (a bench
+ * variant's come later, so they win), then src/main.ts as `npm start` runs it, or a compiled entry point.
+ */
+export function serviceCommand(runtime: Pick<Runtime, 'stripsTypes' | 'flags'>, compiledEntry?: string): { args: string[]; env: Record<string, string> } {
+  const command = compiledEntry ? { args: [...runtime.flags, compiledEntry], env: {} } : tsCommand(runtime, 'src/main.ts');
+  return { args: [...SERVICE_NODE_FLAGS, ...command.args], env: command.env };
+}
+
+/**
  * Node arguments that run a TypeScript file (and its environment): as `npm start` and the container do,
  * the file itself, stripped of its types by Node, with a compile cache; through tsx where Node cannot.
  */

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { currentRuntime, tsCommand, type Runtime } from '../../scripts/runtime.ts';
+import { currentRuntime, serviceCommand, type Runtime } from '../../scripts/runtime.ts';
 import { freeTcpPort, freeUdpPort, sleep } from './ports.ts';
 import { captureOutput, type ProcessRegistry } from './processes.ts';
 
@@ -43,7 +43,7 @@ export async function startNetprobe(registry: ProcessRegistry, options: StartOpt
   const trapPort = options.trapPort ?? (await freeUdpPort());
   const started = performance.now();
   const runtime = options.runtime ?? currentRuntime();
-  const command = options.entry ? { args: [...runtime.flags, options.entry], env: {} } : tsCommand(runtime, 'src/main.ts');
+  const command = serviceCommand(runtime, options.entry);
   const child = registry.spawn(runtime.execPath, [...(options.nodeFlags ?? []), ...command.args], {
     cwd: ROOT,
     env: {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { currentRuntime, tsCommand } from '../../scripts/runtime.ts';
+import { currentRuntime, serviceCommand } from '../../scripts/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** `node src/main.ts` as `npm start` and the container run it (through tsx on a Node that cannot strip types). */
-const SERVICE = tsCommand(currentRuntime(), 'src/main.ts');
+const SERVICE = serviceCommand(currentRuntime());
 
 export interface RunningService {
   child: ChildProcess;

@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COMPILE_CACHE_DIR, ltsBinary, ltsPackage } from '../../scripts/runtime.ts';
+import { COMPILE_CACHE_DIR, ltsBinary, ltsPackage, SERVICE_NODE_FLAGS } from '../../scripts/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -38,7 +38,9 @@ describe('runtime', () => {
     const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toBe(`node:${version}-slim`);
-    expect(dockerfile).toMatch(/^CMD \["node", "src\/main\.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \[.*\]$/m);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+    expect(cmd).toEqual(['node', ...SERVICE_NODE_FLAGS, 'src/main.ts']);
   });
 
   it('reports netprobe on each runtime in the README’s Performance table, production’s first', () => {
@@ -58,6 +60,6 @@ describe('runtime', () => {
     const lowest = pkg.engines.node.slice(2).split('.').map(Number);
     const current = version.split('.').map(Number);
     expect(lowest[1] * 1000 + lowest[2]).toBeLessThanOrEqual(current[1] * 1000 + current[2]);
-    expect(pkg.scripts.start).toBe(`NODE_COMPILE_CACHE=${relative(ROOT, COMPILE_CACHE_DIR)} node src/main.ts`);
+    expect(pkg.scripts.start).toBe(`NODE_COMPILE_CACHE=${relative(ROOT, COMPILE_CACHE_DIR)} node ${[...SERVICE_NODE_FLAGS, 'src/main.ts'].join(' ')}`);
   });
 });
