@@ -29,7 +29,7 @@ export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): 
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(requestLog(logger));
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
-  app.use(accessControlMiddleware(new AccessControl(config)));
+  app.use(accessControlMiddleware(new AccessControl(config, deps.rateLimit)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

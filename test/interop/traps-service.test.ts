@@ -44,8 +44,11 @@ describe('the service process under garbage', () => {
     // loaded host: the child also writes 10 000 debug lines to a pipe). Batches wait for the service to
     // catch up, so that nearly all of them reach the parser.
     const handled = () => service.logs.filter((l) => /"msg":"trap (dropped|datagram answered with a report)"/.test(l)).length;
-    const lastId = async () => ((await (await fetch(`${service.baseUrl}/snmp/traps/recent?limit=1`)).json()) as { lastId: number }).lastId;
-    const accounted = async () => handled() + (await lastId()) + kernelDrops(trapPort);
+    const received = async () => {
+      const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      return [...metrics.matchAll(/^netprobe_traps_received_total\{version="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const accounted = async () => handled() + (await received()) + kernelDrops(trapPort);
     const settle = async (expected: number) => {
       const deadline = Date.now() + 10_000;
       while ((await accounted()) < expected && Date.now() < deadline) await sleep(50);
