@@ -70,19 +70,22 @@ const CLOSE_FLUSH_MS = 2_000;
 /**
  * Appends a batch in one round trip, in order. Per event (fingerprint, key, body): with duplicate
  * suppression on, the fingerprint is claimed with SET NX PX first and a duplicate is skipped; then
- * XADD … MAXLEN ~ (count retention). Then, when on, XTRIM … MINID ~ (age retention, by the server's
- * clock). Returns { appended, suppressed }.
+ * XADD … MAXLEN ~ (count retention), with the id of the entry before it (`p`): whoever reads an entry
+ * whose `p` is newer than the last id they read knows that entries between were trimmed (a gap).
+ * Then, when on, XTRIM … MINID ~ (age retention, by the server's clock). Returns { appended, suppressed }.
  */
 const APPEND_SCRIPT = new RedisScript(`
 local stream = KEYS[1]
 local maxlen, maxage, dedup, prefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local appended, suppressed = 0, 0
+local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+local previous = last[1] and last[1][1] or '0-0'
 for i = 5, #ARGV, 3 do
   local fingerprint = ARGV[i]
   if dedup > 0 and fingerprint ~= '' and not redis.call('SET', prefix .. fingerprint, '1', 'NX', 'PX', dedup) then
     suppressed = suppressed + 1
   else
-    redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'k', ARGV[i + 1], 'e', ARGV[i + 2])
+    previous = redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'p', previous, 'k', ARGV[i + 1], 'e', ARGV[i + 2])
     appended = appended + 1
   end
 end
@@ -141,7 +144,7 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
       this.scheduleDrain();
     });
     options.client.on('close', () => this.setWriter('down', 'connection closed'));
-    options.client.on('error', (err: Error) => (this.lastError = err.message));
+    for (const connection of [options.client, options.reader]) connection.on('error', (err: Error) => (this.lastError = err.message));
   }
 
   attach(window: BusWindow<K>): void {
@@ -182,7 +185,7 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
     try {
       const [info, raw] = await this.infoAndRange(after, limit);
       if (compareIdTexts(formatStreamId(after), info.lastGeneratedId) > 0) return { unknown: true, trimmed: false, entries: [], next: ZERO_ID };
-      const trimmed = compareIdTexts(info.maxDeletedId, formatStreamId(after)) > 0;
+      const trimmed = trimmedAfter(after, raw, info);
       const next = raw.length > 0 ? (parseStreamId(raw[raw.length - 1].id) ?? after) : after;
       return { unknown: false, trimmed, entries: this.toEntries(raw), next };
     } finally {
@@ -217,7 +220,7 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
     let [info, raw] = await this.infoAndRange(since, QUERY_PAGE);
     const unknown = compareIdTexts(formatStreamId(since), info.lastGeneratedId) > 0;
     if (unknown) [info, raw] = await this.infoAndRange(ZERO_ID, QUERY_PAGE);
-    const missed = unknown || compareIdTexts(info.maxDeletedId, formatStreamId(since)) > 0 ? null : 0;
+    const missed = unknown || trimmedAfter(since, raw, info) ? null : 0;
     for (;;) {
       scanned += raw.length;
       for (const entry of this.toEntries(raw)) if (matched.length < limit) keep(entry);
@@ -260,12 +263,17 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
   private async readLoop(): Promise<void> {
     let failures = 0;
     while (!this.closing) {
+      const { status } = this.options.reader;
+      if (status !== 'ready') {
+        // Connecting for the first time is not an outage; a connection that failed or was lost is.
+        if (status === 'reconnecting' || status === 'close' || status === 'end') this.setReader('down');
+        await sleep(WRITER_POLL_MS);
+        continue;
+      }
       try {
         if (this.lastReadId === undefined) {
           this.lastReadId = await this.streamEnd();
           this.scheduleDrain();
-        } else if (this.readerState !== 'up') {
-          await this.checkForHole(this.lastReadId);
         }
         this.setReader('up');
         failures = 0;
@@ -287,24 +295,19 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
     return raw.length > 0 && parseStreamId(raw[0].id) ? raw[0].id : '0-0';
   }
 
-  /**
-   * After the reader lost its connection: if entries after the last one it read were trimmed meanwhile,
-   * or the stream was replaced by one that starts over (Redis restarted empty), subscribers get a gap.
-   */
-  private async checkForHole(lastReadId: string): Promise<void> {
-    const info = await this.info(this.options.reader);
-    if (compareIdTexts(info.maxDeletedId, lastReadId) > 0 || compareIdTexts(info.lastGeneratedId, lastReadId) < 0) {
-      this.options.logger.warn({ lastReadId, ...info }, 'trap stream: events were lost while this replica was disconnected');
-      this.window!.hole();
-    }
-  }
-
   private ingest(raw: RawStreamEntry[]): void {
     for (const item of raw) {
       const id = parseStreamId(item.id);
       if (!id || compareStreamIds(id, parseStreamId(this.lastReadId!) ?? ZERO_ID) <= 0) {
         this.dropped.invalidEntry++;
         continue;
+      }
+      // Entries between the last one read and this one were trimmed before this reader got them (it was
+      // disconnected, or far behind): subscribers get a gap.
+      const previous = item.fields.get('p');
+      if (previous !== undefined && compareIdTexts(previous, this.lastReadId!) > 0) {
+        this.options.logger.warn({ lastReadId: this.lastReadId, next: item.id }, 'trap stream: events were trimmed before this replica read them');
+        this.window!.hole();
       }
       this.lastReadId = item.id;
       const entry = this.toEntry(item);
@@ -355,17 +358,9 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
     return [this.infoFrom(infoError, infoReply), this.checkedEntries(rangeReply)];
   }
 
-  private async info(connection: Redis): Promise<StreamInfo> {
-    try {
-      return this.infoFrom(null, await connection.call('XINFO', 'STREAM', this.options.stream));
-    } catch (err) {
-      return this.infoFrom(err as Error, undefined);
-    }
-  }
-
   private infoFrom(error: Error | null, reply: unknown): StreamInfo {
-    // A stream that does not exist (yet, or any more) has given no id and lost none.
-    if (error && /no such key/i.test(error.message)) return { lastGeneratedId: '0-0', maxDeletedId: '0-0' };
+    // A stream that does not exist (yet, or any more) has given no id.
+    if (error && /no such key/i.test(error.message)) return { lastGeneratedId: '0-0' };
     if (error) throw error;
     const info = streamInfo(reply);
     if (!info) throw new Error('unexpected XINFO STREAM reply');
@@ -466,6 +461,17 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
       this.options.logger.warn({ detail: this.lastError, backlog: this.backlogLength }, 'trap bus: Redis unreachable; events wait in the backlog');
     }
   }
+}
+
+/**
+ * Whether events after `after` were trimmed: the first entry after it names, as `p`, an entry newer than
+ * `after` that is gone; or the stream has nothing after it although it gave newer ids.
+ */
+function trimmedAfter(after: StreamId, raw: RawStreamEntry[], info: StreamInfo): boolean {
+  const afterText = formatStreamId(after);
+  if (raw.length === 0) return compareIdTexts(info.lastGeneratedId, afterText) > 0;
+  const previous = raw[0].fields.get('p');
+  return previous !== undefined && compareIdTexts(previous, afterText) > 0;
 }
 
 function errorText(err: unknown): string {

@@ -37,6 +37,8 @@ export function openRedis(config: RedisConfig, logger: Logger): RedisConnections
   if (!config.url) throw new Error('REDIS_URL is not set');
   const options: RedisOptions = {
     ...(config.password === undefined ? {} : { password: config.password }),
+    // RESP2: the reply shapes of the Redis documentation (XREAD: [[stream, entries]]), checked by src/redis/replies.ts.
+    protocol: 2,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,

@@ -47,17 +47,13 @@ function fieldMap(reply: unknown): Map<string, string> {
   return map;
 }
 
-/** XINFO STREAM, the parts the bus uses. */
+/** XINFO STREAM, the part the bus uses. */
 export interface StreamInfo {
+  /** The id of the newest entry ever added (kept when entries are trimmed or deleted). */
   lastGeneratedId: string;
-  /** The newest id removed by trimming (or XDEL); `0-0` when none. */
-  maxDeletedId: string;
 }
 
 export function streamInfo(reply: unknown): StreamInfo | undefined {
-  const map = flatMap(reply);
-  const lastGeneratedId = map.get('last-generated-id');
-  const maxDeletedId = map.get('max-deleted-entry-id');
-  if (typeof lastGeneratedId !== 'string' || typeof maxDeletedId !== 'string') return undefined;
-  return { lastGeneratedId, maxDeletedId };
+  const lastGeneratedId = flatMap(reply).get('last-generated-id');
+  return typeof lastGeneratedId === 'string' ? { lastGeneratedId } : undefined;
 }

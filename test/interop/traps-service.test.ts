@@ -77,6 +77,34 @@ describe('the service process under garbage', () => {
   });
 });
 
+describe('ids across restarts (memory mode)', () => {
+  it('a client resuming with an id from the previous run gets event: gap, then the new run\'s events; no id repeats', async () => {
+    const first = await startTrapService();
+    let oldIds: string[];
+    try {
+      const client = await SseClient.connect(`${first.service.baseUrl}/snmp/traps`);
+      for (const n of [1, 2, 3]) await runSnmpTool('snmptrap', ['-v2c', '-c', 'public', `127.0.0.1:${first.trapPort}`, '', OIDS.linkDown, OIDS.marker, 's', `run1-${n}`]);
+      await client.until(() => client.traps.length === 3, 10_000, 'three traps');
+      oldIds = client.traps.map((e) => e.id);
+      client.close();
+    } finally {
+      await first.service.stop('SIGKILL');
+    }
+    const second = await startTrapService();
+    try {
+      for (const n of [1, 2]) await runSnmpTool('snmptrap', ['-v2c', '-c', 'public', `127.0.0.1:${second.trapPort}`, '', OIDS.linkDown, OIDS.marker, 's', `run2-${n}`]);
+      const resumed = await SseClient.connect(`${second.service.baseUrl}/snmp/traps`, { 'last-event-id': oldIds[2] });
+      await resumed.until(() => resumed.traps.length === 2, 10_000, 'the two traps of the new run');
+      expect(resumed.messages[0]).toEqual({ event: 'gap', data: '{"missed":null}', id: undefined });
+      expect(resumed.traps.map(markerOf)).toEqual(['run2-1', 'run2-2']);
+      for (const id of resumed.traps.map((e) => e.id)) expect(oldIds).not.toContain(id);
+      resumed.close();
+    } finally {
+      await second.service.stop('SIGKILL');
+    }
+  }, 90_000);
+});
+
 describe('shutdown', () => {
   it('SIGTERM ends open SSE streams with a final comment and the process exits 0', async () => {
     const { service, trapPort } = await startTrapService();
