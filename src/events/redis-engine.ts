@@ -56,10 +56,16 @@ export interface RedisStreamEngineOptions<K> {
 /** Events one append (one script call) carries at most, and their bytes. */
 const BATCH_MAX_EVENTS = 1_000;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
-/** Entries the reader takes per XREAD, at most. */
-const READ_COUNT = 500;
-/** Entries per page when /recent or a resuming subscriber reads the stream. */
-const QUERY_PAGE = 100;
+/**
+ * Entries per XREAD, and per page when /recent reads the stream: as many as fit, at the largest event
+ * (TRAP_MAX_EVENT_BYTES), in these many bytes, within bounds. A reply is held whole before it is read.
+ */
+const READ_BYTES = 32 * 1024 * 1024;
+const QUERY_BYTES = 8 * 1024 * 1024;
+
+function entriesFitting(bytes: number, maxEventBytes: number, most: number): number {
+  return Math.max(1, Math.min(most, Math.floor(bytes / maxEventBytes)));
+}
 /** Stream reads for subscribers catching up, at once (each holds at most a page of events). */
 const HISTORY_READS_AT_ONCE = 4;
 /** Waiting for Redis to come back: how often to look. */
@@ -204,28 +210,29 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
       bytes += entry.size;
     };
     const full = () => matched.length >= limit || scanned >= scanLimit || bytes >= maxBytes;
+    const page = entriesFitting(QUERY_BYTES, this.window!.maxEventBytes, 100);
     if (since === undefined) {
       let end = '+';
       let lastId: string | null = null;
       while (!full()) {
-        const raw = this.checkedEntries(await this.options.client.call('XREVRANGE', this.options.stream, end, '-', 'COUNT', QUERY_PAGE));
+        const raw = this.checkedEntries(await this.options.client.call('XREVRANGE', this.options.stream, end, '-', 'COUNT', page));
         if (lastId === null && raw.length > 0) lastId = raw[0].id;
         scanned += raw.length;
         for (const entry of this.toEntries(raw)) if (matched.length < limit) keep(entry);
-        if (raw.length < QUERY_PAGE) break;
+        if (raw.length < page) break;
         end = `(${raw[raw.length - 1].id}`;
       }
       return { entries: matched.reverse(), lastId, missed: 0 };
     }
-    let [info, raw] = await this.infoAndRange(since, QUERY_PAGE);
+    let [info, raw] = await this.infoAndRange(since, page);
     const unknown = compareIdTexts(formatStreamId(since), info.lastGeneratedId) > 0;
-    if (unknown) [info, raw] = await this.infoAndRange(ZERO_ID, QUERY_PAGE);
+    if (unknown) [info, raw] = await this.infoAndRange(ZERO_ID, page);
     const missed = unknown || trimmedAfter(since, raw, info) ? null : 0;
     for (;;) {
       scanned += raw.length;
       for (const entry of this.toEntries(raw)) if (matched.length < limit) keep(entry);
-      if (raw.length < QUERY_PAGE || full()) break;
-      raw = this.checkedEntries(await this.options.client.call('XRANGE', this.options.stream, `(${raw[raw.length - 1].id}`, '+', 'COUNT', QUERY_PAGE));
+      if (raw.length < page || full()) break;
+      raw = this.checkedEntries(await this.options.client.call('XRANGE', this.options.stream, `(${raw[raw.length - 1].id}`, '+', 'COUNT', page));
     }
     return { entries: matched, lastId: info.lastGeneratedId === '0-0' ? null : info.lastGeneratedId, missed };
   };
@@ -277,7 +284,8 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
         }
         this.setReader('up');
         failures = 0;
-        const reply = await this.options.reader.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', READER_BLOCK_MS, 'STREAMS', this.options.stream, this.lastReadId);
+        const count = entriesFitting(READ_BYTES, this.window!.maxEventBytes, 1_000);
+        const reply = await this.options.reader.call('XREAD', 'COUNT', count, 'BLOCK', READER_BLOCK_MS, 'STREAMS', this.options.stream, this.lastReadId);
         const raw = xreadEntries(reply);
         if (!raw) throw new Error('unexpected XREAD reply');
         this.ingest(raw);
@@ -296,12 +304,14 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
   }
 
   private ingest(raw: RawStreamEntry[]): void {
+    let last = parseStreamId(this.lastReadId!) ?? ZERO_ID;
     for (const item of raw) {
       const id = parseStreamId(item.id);
-      if (!id || compareStreamIds(id, parseStreamId(this.lastReadId!) ?? ZERO_ID) <= 0) {
+      if (!id || compareStreamIds(id, last) <= 0) {
         this.dropped.invalidEntry++;
         continue;
       }
+      last = id;
       // Entries between the last one read and this one were trimmed before this reader got them (it was
       // disconnected, or far behind): subscribers get a gap.
       const previous = item.fields.get('p');

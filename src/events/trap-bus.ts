@@ -91,8 +91,9 @@ export interface ReadResult<K> {
 
 export type WaitResult = 'ready' | 'timeout' | 'closed';
 
-/** How long a subscriber waits before reading the shared stream again after a failed read. */
+/** How long a subscriber waits before reading the shared stream again after a failed read, or while the queues' budget is spent. */
 const HISTORY_RETRY_MS = 1_000;
+const BUDGET_RETRY_MS = 50;
 
 export class EventBus<E extends Sequenced, K> implements BusWindow<K> {
   private readonly ring: (BusEntry<K> | undefined)[];
@@ -289,8 +290,9 @@ interface HistoryRead {
 export class Subscription<E extends Sequenced, K> {
   private queue: BusEntry<K>[] = [];
   private queueBytes = 0;
-  /** Items read from the shared stream, delivered before anything else but a pending gap. */
+  /** Items read from the stream, delivered before anything else but a pending gap; their bytes count in the queues' budget. */
   private fetched: BusItem<K>[] = [];
+  private fetchedBytes = 0;
   /** Window seq of the newest event queued or passed over. */
   private position: number;
   /** Id of the event at `position`, when known: where to read the shared stream from once the window has dropped it. */
@@ -379,7 +381,11 @@ export class Subscription<E extends Sequenced, K> {
     }
     if (this.ended) return items;
     if (this.history) {
-      if (!this.history.fetching && this.history.retryAt <= Date.now()) this.readHistory(this.history);
+      if (!this.history.fetching && this.history.retryAt <= Date.now()) {
+        // A page counts in the queues' budget (TRAP_QUEUES_MAX_BYTES): while it is spent, wait.
+        if (this.bus.queuedBytes < this.bus.options.queuesMaxBytes) this.readHistory(this.history);
+        else this.retryLater(this.history, BUDGET_RETRY_MS);
+      }
       return items;
     }
     if (this.lagged) {
@@ -421,10 +427,11 @@ export class Subscription<E extends Sequenced, K> {
   close(): void {
     if (this.ended) return;
     this.ended = true;
-    this.bus.accountQueued(-this.queueBytes);
+    this.bus.accountQueued(-this.queueBytes - this.fetchedBytes);
     this.queue = [];
     this.queueBytes = 0;
     this.fetched = [];
+    this.fetchedBytes = 0;
     this.bus.remove(this);
     this.notify();
   }
@@ -458,7 +465,8 @@ export class Subscription<E extends Sequenced, K> {
   private readHistory(read: HistoryRead): void {
     const history = this.bus.engine.history!;
     read.fetching = true;
-    const pageSize = Math.min(this.bus.options.subscriberQueue, HISTORY_PAGE);
+    // As many as fit, at the largest event, in a page's bytes: a page is held whole until it is taken.
+    const pageSize = Math.max(1, Math.min(this.bus.options.subscriberQueue, HISTORY_PAGE, Math.floor(HISTORY_PAGE_BYTES / this.bus.options.maxEventBytes)));
     history(read.after, pageSize).then(
       (page) => {
         read.fetching = false;
@@ -469,10 +477,14 @@ export class Subscription<E extends Sequenced, K> {
       () => {
         // The stream cannot be read now (Redis down): try again later; heartbeats go on meanwhile.
         read.fetching = false;
-        read.retryAt = Date.now() + HISTORY_RETRY_MS;
-        setTimeout(() => this.notify(), HISTORY_RETRY_MS).unref();
+        this.retryLater(read, HISTORY_RETRY_MS);
       },
     );
+  }
+
+  private retryLater(read: HistoryRead, ms: number): void {
+    read.retryAt = Date.now() + ms;
+    setTimeout(() => this.notify(), ms).unref();
   }
 
   private historyPage(read: HistoryRead, page: HistoryPage<K>): void {
@@ -484,7 +496,10 @@ export class Subscription<E extends Sequenced, K> {
     }
     if (page.trimmed) this.fetched.push({ kind: 'gap', missed: null });
     for (const entry of page.entries) {
-      if (!this.filter || this.filter(entry.key)) this.fetched.push({ kind: 'event', ...entry });
+      if (this.filter && !this.filter(entry.key)) continue;
+      this.fetched.push({ kind: 'event', ...entry });
+      this.fetchedBytes += entryBytes(entry);
+      this.bus.accountQueued(entryBytes(entry));
     }
     read.after = page.next;
     // Back to the window once it holds what comes next: when the stream has nothing more, or the page
@@ -513,13 +528,17 @@ export class Subscription<E extends Sequenced, K> {
   private takeFetched(maxBytes: number): BusItem<K>[] {
     let count = 0;
     let bytes = 0;
+    let held = 0;
     while (count < this.fetched.length) {
       const item = this.fetched[count];
       const size = item.kind === 'event' ? item.size : 0;
       if (count > 0 && bytes + size > maxBytes) break;
       bytes += size;
+      if (item.kind === 'event') held += entryBytes(item);
       count++;
     }
+    this.fetchedBytes -= held;
+    this.bus.accountQueued(-held);
     return this.fetched.splice(0, count);
   }
 
@@ -545,8 +564,9 @@ export class Subscription<E extends Sequenced, K> {
   }
 }
 
-/** Entries one read of the shared stream returns for a subscriber catching up. */
+/** Entries one read of the shared stream returns for a subscriber catching up, at most, and their bytes at the largest event. */
 const HISTORY_PAGE = 100;
+const HISTORY_PAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * What an entry holds in memory. V8 keeps a string of Latin-1 characters at one byte each, and any

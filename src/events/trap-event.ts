@@ -55,14 +55,26 @@ export function trapFilterFields(event: Omit<TrapEvent, 'id'>): TrapFilterFields
   return { source: normalizeAddress(event.source.address), trapOid: event.trapOid, version: event.version };
 }
 
+/** Senders' addresses as normalized last, by their text: a few devices send most traps, each replica reads every event. */
+const normalizedSources = new Map<string, NormalizedAddress | undefined>();
+const NORMALIZED_SOURCES_MAX = 4_096;
+
+function normalizedSource(address: string): NormalizedAddress | undefined {
+  if (normalizedSources.has(address)) return normalizedSources.get(address);
+  if (normalizedSources.size >= NORMALIZED_SOURCES_MAX) normalizedSources.clear();
+  const normalized = normalizeAddress(address);
+  normalizedSources.set(address, normalized);
+  return normalized;
+}
+
 /** The filter fields as written beside each event in the Redis stream: `<version> <trapOid> <source address>`. */
 export const trapKeyCodec: KeyCodec<TrapFilterFields> = {
   encode: (key) => `${key.version} ${key.trapOid} ${key.source?.address ?? ''}`,
   decode(text) {
     const [version, trapOid, address, ...rest] = text.split(' ');
     if (rest.length > 0 || !(TRAP_VERSIONS as readonly string[]).includes(version) || !/^\d+(\.\d+)*$/.test(trapOid ?? '')) return undefined;
-    if (address === undefined) return undefined;
-    return { version: version as TrapVersion, trapOid, source: address === '' ? undefined : normalizeAddress(address) };
+    if (address === undefined || address.length > 64) return undefined;
+    return { version: version as TrapVersion, trapOid, source: address === '' ? undefined : normalizedSource(address) };
   },
 };
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { Socket } from 'node:net';
 import { freeTcpPort } from '../../bench/lib/ports.ts';
 
@@ -24,9 +24,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** Starts a process: node's spawn, or a registry's that kills what it started (the benchmark's). */
+export type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
 /** `port`: a port chosen beforehand (e.g. one a service was told to use while nothing listened there). */
-export async function startRedis(args: string[] = [], port?: number): Promise<RedisServer> {
+export async function startRedis(args: string[] = [], port?: number, spawner: Spawner = spawn): Promise<RedisServer> {
   port ??= await freeTcpPort();
+  const launch = (p: number, a: string[]) => launchWith(spawner, p, a);
   let child = await launch(port, args);
   const requirepass = args.indexOf('--requirepass');
   const password = requirepass === -1 ? undefined : args[requirepass + 1];
@@ -52,8 +56,8 @@ export async function startRedis(args: string[] = [], port?: number): Promise<Re
   return server;
 }
 
-async function launch(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn(
+async function launchWith(spawner: Spawner, port: number, args: string[]): Promise<ChildProcess> {
+  const child = spawner(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
