@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUS_ENGINES, BUS_STATES } from './bus-engine.ts';
+import { tryParseCidr } from '../net/cidr.ts';
 import { STREAM_ID_PATTERN } from './stream-id.ts';
 
 /** An event id as clients see and send it back: opaque, compared by equality only. */
@@ -30,3 +31,9 @@ export const BusStatusSchema = z
   });
 
 export type BusStatus = z.output<typeof BusStatusSchema>;
+
+/** An address or a CIDR range, as trap filters take it (source, origin). */
+export const AddressRangeSchema = z
+  .string()
+  .max(64)
+  .refine((v) => tryParseCidr(v) !== undefined, { message: 'must be an IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32)' });

@@ -21,6 +21,8 @@ export interface LibraryNotification {
 
 export const SYS_UP_TIME_0 = '1.3.6.1.2.1.1.3.0';
 export const SNMP_TRAP_OID_0 = '1.3.6.1.6.3.1.1.4.1.0';
+/** snmpTrapAddress.0 (RFC 3584 §3.1): the address of the device a forwarded notification came from. */
+export const SNMP_TRAP_ADDRESS_0 = '1.3.6.1.6.3.18.1.3.0';
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
 const ENTERPRISE_SPECIFIC = 6;
 
@@ -58,9 +60,11 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
   if (!header) return { ok: false, reason: pduType === 'trap' ? 'invalid v1 trap header' : 'sysUpTime.0 or snmpTrapOID.0 missing' };
 
   const trapName = context.mib.nameOf(header.trapOid);
+  const origin = originAddress(libraryVarbinds, header.v1, context.source.address);
   const event: Omit<TrapEvent, 'id'> = {
     receivedAt: context.receivedAt.toISOString(),
     source: context.source,
+    ...(origin === undefined ? {} : { origin: { address: origin } }),
     version,
     pduType,
     ...(version === '3' ? { user: pdu.user } : context.includeCommunity && pdu.community !== undefined ? { community: pdu.community } : {}),
@@ -71,6 +75,18 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
     ...(header.v1 ? { v1: header.v1 } : {}),
   };
   return { ok: true, event };
+}
+
+/**
+ * The device a notification is about when it is not the UDP sender: snmpTrapAddress.0 (an IpAddress
+ * varbind, added by forwarders), else a v1 agent-addr other than the sender's (and other than 0.0.0.0).
+ */
+function originAddress(varbinds: WireVarbind[], v1: TrapEvent['v1'] | undefined, source: string): string | undefined {
+  const trapAddress = varbinds.find((vb) => vb.oid === SNMP_TRAP_ADDRESS_0);
+  const candidate =
+    trapAddress && trapAddress.type === TYPE_TAGS.IpAddress && typeof trapAddress.value === 'string' ? trapAddress.value : v1?.agentAddress;
+  if (candidate === undefined || candidate === '' || candidate === '0.0.0.0' || candidate === source) return undefined;
+  return candidate;
 }
 
 function pduTypeName(type: number): TrapPduType | undefined {

@@ -18,6 +18,7 @@ export type TrapEventFilter = EventFilter<TrapFilterFields>;
 /** The filters of the trap stream and of /snmp/traps/recent, as given (validated shapes, names unresolved). */
 export interface TrapFilterQuery {
   source?: string;
+  origin?: string;
   trapOid?: string;
   version?: TrapVersion;
 }
@@ -100,7 +101,8 @@ export class TrapService {
       }
     }
     const source = query.source === undefined ? undefined : parseCidr(query.source);
-    return trapFilter({ source, trapOid, version: query.version });
+    const origin = query.origin === undefined ? undefined : parseCidr(query.origin);
+    return trapFilter({ source, origin, trapOid, version: query.version });
   }
 
   /** A subscription from now on, or after the event id `after` (resume). UNAVAILABLE when disabled, shutting down or full. */

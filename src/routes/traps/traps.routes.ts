@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { tryParseCidr } from '../../net/cidr.ts';
 import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
-import { EventIdSchema } from '../../events/schemas.ts';
+import { AddressRangeSchema, EventIdSchema } from '../../events/schemas.ts';
 import { TRAP_VERSIONS, TrapEventSchema } from '../../events/trap-event.ts';
 import { OidSchema } from '../../snmp/schemas.ts';
 
@@ -29,12 +28,18 @@ export const TrapStreamMessageSchema = z
       'One server-sent-event message. On the wire: `id: <event id>` (trap only; opaque, the same as `data.id`), `event: trap|gap`, and `data:` the JSON on one line, then an empty line. Comment lines (`: heartbeat`) keep idle connections open.',
   });
 
-const sourceParam = z
-  .string()
-  .max(64)
-  .refine((v) => tryParseCidr(v) !== undefined, { message: 'must be an IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32)' })
-  .optional()
-  .openapi({ param: { name: 'source', in: 'query' }, description: 'Only notifications from this IP address or CIDR range (IPv4 or IPv6)', example: '192.0.2.0/24' });
+const sourceParam = AddressRangeSchema.optional().openapi({
+  param: { name: 'source', in: 'query' },
+  description: 'Only notifications whose UDP sender (`source.address`) is this IP address or in this CIDR range (IPv4 or IPv6)',
+  example: '192.0.2.0/24',
+});
+
+const originParam = AddressRangeSchema.optional().openapi({
+  param: { name: 'origin', in: 'query' },
+  description:
+    'Only notifications whose `origin.address` (snmpTrapAddress.0, or a v1 agent-addr other than the sender: the device behind a trap forwarder or NAT) is this address or in this range; events without an origin do not match',
+  example: '192.0.2.7',
+});
 
 const trapOidParam = OidSchema.optional().openapi({
   param: { name: 'trapOid', in: 'query' },
@@ -47,7 +52,7 @@ const versionParam = z
   .optional()
   .openapi({ param: { name: 'version', in: 'query' }, description: 'Only notifications of this SNMP version' });
 
-export const TrapFilterQuerySchema = z.object({ source: sourceParam, trapOid: trapOidParam, version: versionParam });
+export const TrapFilterQuerySchema = z.object({ source: sourceParam, origin: originParam, trapOid: trapOidParam, version: versionParam });
 
 const StreamQuerySchema = TrapFilterQuerySchema.extend({
   since: EventIdSchema.optional().openapi({
