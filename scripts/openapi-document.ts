@@ -20,6 +20,7 @@ export function openApiDocument(): string {
     metrics,
     trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
     redis: undefined,
+    dedicatedRedis: undefined,
   };
   const app = createApp(buildDeps(config, foundations));
   return `${JSON.stringify(app.getOpenAPI31Document(OPENAPI_DOCUMENT_CONFIG), null, 2)}\n`;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BUS_ENGINES } from './events/bus-engine.ts';
+import { ForwarderListSchema } from './events/forwarders/schemas.ts';
 import { parseRule } from './net/policy.ts';
 import { CredentialProfileSchema, SnmpUserSchema } from './snmp/schemas.ts';
 import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
@@ -106,6 +107,8 @@ export const ConfigSchema = z
         busBacklogBytes: positiveInt.default(64 * 1024 * 1024),
         /** 0: no duplicate suppression. */
         dedupMs: nonNegativeInt.default(0),
+        /** Webhook forwarders (TRAP_FORWARDERS: a JSON array in the environment). */
+        forwarders: ForwarderListSchema.default([]),
       })
       .strict()
       .prefault({}),
@@ -239,6 +242,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_BUS_BACKLOG: ['traps', 'busBacklog'],
   TRAP_BUS_BACKLOG_BYTES: ['traps', 'busBacklogBytes'],
   TRAP_DEDUP_MS: ['traps', 'dedupMs'],
+  TRAP_FORWARDERS: ['traps', 'forwarders'],
   REDIS_URL: ['redis', 'url'],
   REDIS_PASSWORD: ['redis', 'password'],
   REDIS_KEY_PREFIX: ['redis', 'keyPrefix'],
@@ -289,6 +293,16 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     fromEnv.set('redis.password', 'REDIS_PASSWORD_FILE');
   }
 
+  // TRAP_FORWARDERS is JSON in the environment: parsed before its secret references are resolved.
+  const forwarders = (raw.traps as Record<string, unknown> | undefined)?.forwarders;
+  if (typeof forwarders === 'string') {
+    try {
+      (raw.traps as Record<string, unknown>).forwarders = JSON.parse(forwarders);
+    } catch {
+      return { ok: false, issues: [{ source: fromEnv.get('traps.forwarders') ?? 'traps.forwarders', message: 'must be a JSON array of forwarders' }] };
+    }
+  }
+
   const secretIssues = resolveSecretRefs(raw, env);
   if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
 
@@ -299,7 +313,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     const key = issue.path.map(String).join('.');
     const envName = envNameFor(key, fromEnv);
     const source = envName ?? (fileName ? `${fileName}: ${key || '(root)'}` : key || '(root)');
-    return { source, message: issue.message };
+    // Inside a structured variable (TRAP_FORWARDERS), say where: `0.url: …`.
+    const inner = envName === undefined ? '' : key.slice(ENV_VARS[envName].join('.').length + 1);
+    return { source, message: inner === '' ? issue.message : `${inner}: ${issue.message}` };
   });
   return { ok: false, issues };
 }
@@ -354,15 +370,27 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 
 const SECRET_FIELDS = ['community', 'authKey', 'privKey'];
 
-/** Replaces `{ env: NAME }` / `{ file: PATH }` secret references in credential profiles and the Redis password by their values. */
+/**
+ * Replaces `{ env: NAME }` / `{ file: PATH }` secret references by their values: in credential profiles,
+ * the Redis password, and forwarders' signing secrets and header values.
+ */
 function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const redis = raw.redis as Record<string, unknown> | undefined;
-  if (typeof redis?.password === 'object' && redis.password !== null) {
-    const resolved = readSecretRef(redis.password as Record<string, unknown>, env);
-    if (resolved.ok) redis.password = resolved.value;
-    else issues.push({ source: env.REDIS_PASSWORD_FILE ? 'REDIS_PASSWORD_FILE' : 'redis.password', message: resolved.message });
+  const forwarders = (raw.traps as Record<string, unknown> | undefined)?.forwarders;
+  if (Array.isArray(forwarders)) {
+    forwarders.forEach((forwarder: unknown, index) => {
+      if (typeof forwarder !== 'object' || forwarder === null) return;
+      const holder = forwarder as Record<string, unknown>;
+      const headers = typeof holder.headers === 'object' && holder.headers !== null ? (holder.headers as Record<string, unknown>) : {};
+      const refs: [Record<string, unknown>, string, string][] = [
+        [holder, 'secret', `traps.forwarders.${index}.secret`],
+        ...Object.keys(headers).map((name): [Record<string, unknown>, string, string] => [headers, name, `traps.forwarders.${index}.headers.${name}`]),
+      ];
+      for (const [object, field, path] of refs) resolveField(object, field, path, env, issues);
+    });
   }
+  const redis = raw.redis as Record<string, unknown> | undefined;
+  if (typeof redis === 'object' && redis !== null) resolveField(redis, 'password', env.REDIS_PASSWORD_FILE ? 'REDIS_PASSWORD_FILE' : 'redis.password', env, issues);
   const profiles = (raw.snmp as Record<string, unknown> | undefined)?.credentials;
   if (typeof profiles !== 'object' || profiles === null) return issues;
   for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
@@ -371,16 +399,19 @@ function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[
     const user = (profile as Record<string, unknown>).user;
     if (typeof user === 'object' && user !== null) holders.push([user as Record<string, unknown>, `snmp.credentials.${name}.user`]);
     for (const [holder, path] of holders) {
-      for (const field of SECRET_FIELDS) {
-        const ref = holder[field];
-        if (typeof ref !== 'object' || ref === null) continue;
-        const resolved = readSecretRef(ref as Record<string, unknown>, env);
-        if (resolved.ok) holder[field] = resolved.value;
-        else issues.push({ source: `${path}.${field}`, message: resolved.message });
-      }
+      for (const field of SECRET_FIELDS) resolveField(holder, field, `${path}.${field}`, env, issues);
     }
   }
   return issues;
+}
+
+/** Replaces object[field], when it is a secret reference, by its value (or records why it cannot). */
+function resolveField(object: Record<string, unknown>, field: string, path: string, env: Env, issues: ConfigIssue[]): void {
+  const ref = object[field];
+  if (typeof ref !== 'object' || ref === null) return;
+  const resolved = readSecretRef(ref as Record<string, unknown>, env);
+  if (resolved.ok) object[field] = resolved.value;
+  else issues.push({ source: path, message: resolved.message });
 }
 
 function readSecretRef(ref: Record<string, unknown>, env: Env): { ok: true; value: string } | { ok: false; message: string } {

@@ -1,12 +1,16 @@
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { createDhcpClient, type DhcpClient } from './dhcp/client.ts';
 import { dhcpMetrics } from './dhcp/metrics.ts';
 import type { BusEngine } from './events/bus-engine.ts';
 import { MemoryEngine } from './events/memory-engine.ts';
+import { TrapForwarders } from './events/forwarders/index.ts';
+import { MemoryForwarderQueue, type ForwarderQueueFactory } from './events/forwarders/queue.ts';
+import { RedisForwarderQueue } from './events/forwarders/redis-queue.ts';
 import { appendLatencyMetric } from './events/metrics.ts';
 import { RedisStreamEngine } from './events/redis-engine.ts';
-import { trapKeyCodec, type TrapFilterFields } from './events/trap-event.ts';
+import { trapKeyCodec, type TrapBus, type TrapFilterFields } from './events/trap-event.ts';
 import { RateLimiter, SharedRateLimiter, type RateLimit } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
 import type { MetricsRegistrar, PrometheusMetrics } from './metrics.ts';
@@ -32,6 +36,8 @@ export interface AppDeps {
   rateLimit: RateLimit | undefined;
   snmp: SnmpService;
   traps: TrapService;
+  /** The webhook forwarders of TRAP_FORWARDERS (none by default). */
+  forwarders: TrapForwarders<TrapFilterFields>;
   probes: ProbeService;
   dhcp: DhcpClient;
 }
@@ -48,11 +54,21 @@ export interface Foundations {
   trapEngine: BusEngine<TrapFilterFields>;
   /** The Redis connection for the shared rate limit, when REDIS_URL is set. */
   redis: Redis | undefined;
+  /** Opens a dedicated Redis connection (forwarders' consumer groups, TRAP_BUS=redis); undefined without REDIS_URL. */
+  dedicatedRedis: ((name: string) => Redis) | undefined;
 }
 
 /** Builds the adapters. No I/O here: listeners and connections are opened by main.ts. */
-export function buildDeps(config: Config, { logger, mib, policy, metrics, trapEngine, redis }: Foundations): AppDeps {
+export function buildDeps(config: Config, { logger, mib, policy, metrics, trapEngine, redis, dedicatedRedis }: Foundations): AppDeps {
   const resolver = new TargetResolver(policy);
+  const traps = new TrapService(config.traps, { mib, logger, metrics, engine: trapEngine });
+  const forwarders = new TrapForwarders(config.traps.forwarders, {
+    queueFor: forwarderQueues(config, traps.bus, dedicatedRedis, logger),
+    filterFor: (filter) => traps.filterFor(filter),
+    lookup: (host, port) => resolver.resolve(host, { subsystem: 'traps', port }),
+    logger: logger.child({ subsystem: 'forwarders' }),
+    metrics,
+  });
   return {
     config,
     logger,
@@ -60,7 +76,8 @@ export function buildDeps(config: Config, { logger, mib, policy, metrics, trapEn
     metrics,
     rateLimit: rateLimitFor(config, redis),
     snmp: new SnmpService({ mib, resolver, metrics: snmpMetrics(metrics), limits: config.snmp, credentials: config.snmp.credentials }),
-    traps: new TrapService(config.traps, { mib, logger, metrics, engine: trapEngine }),
+    traps,
+    forwarders,
     probes: new ProbeService({ resolver, metrics: probeMetrics(metrics), limits: config.probe }),
     dhcp: createDhcpClient(config.dhcp, { resolver, metrics: dhcpMetrics(metrics) }),
   };
@@ -90,6 +107,33 @@ export function trapEngineFor(
     logger: logger.child({ subsystem: 'trap-bus' }),
     appendLatency: appendLatencyMetric(metrics),
   });
+}
+
+/**
+ * Where each forwarder's events wait: a bounded queue fed by this process's bus (memory), or a consumer
+ * group per forwarder on the shared stream, read over a connection of its own (redis).
+ */
+function forwarderQueues(
+  { traps, redis: redisConfig }: Config,
+  bus: TrapBus,
+  dedicatedRedis: ((name: string) => Redis) | undefined,
+  logger: Logger,
+): ForwarderQueueFactory<TrapFilterFields> {
+  if (traps.bus === 'memory') return (_name, options) => new MemoryForwarderQueue(bus, options);
+  if (!dedicatedRedis) throw new Error('TRAP_BUS=redis needs the Redis connections (REDIS_URL)');
+  const consumer = `${hostname()}-${process.pid}`;
+  return (name, { filter, claimIdleMs }) =>
+    new RedisForwarderQueue({
+      connection: dedicatedRedis(`netprobe-forwarder-${name}`),
+      stream: traps.stream,
+      group: `${redisConfig.keyPrefix}forwarder:${name}`,
+      consumer,
+      filter,
+      keyCodec: trapKeyCodec,
+      maxEventBytes: traps.maxEventBytes,
+      claimIdleMs,
+      logger: logger.child({ subsystem: 'forwarders', forwarder: name }),
+    });
 }
 
 /** The per-token rate limit: off, per process, or shared by every replica through Redis. */

@@ -40,9 +40,12 @@ async function main(): Promise<void> {
   const metrics = new PrometheusMetrics();
   const redis = config.redis.url ? openRedis(config.redis, logger) : undefined;
   const trapEngine = trapEngineFor(config, { redis, metrics, logger });
-  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics, trapEngine, redis: redis?.client });
+  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics, trapEngine, redis: redis?.client, dedicatedRedis: redis?.dedicated });
+  // A forwarder aimed at an address the target policy denies stops the start here, naming the rule.
+  await deps.forwarders.checkTargets();
   app = createApp(deps);
   await startTraps(deps, trapSocket);
+  deps.forwarders.start();
   deps.readiness.set('http', 'up');
   logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');
 
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     const stopped = graceful.stop(config.http.shutdownTimeoutMs);
     // Ends every SSE stream with a final comment, so that the HTTP server can close, then appends what
     // the trap bus still holds (Redis), for a short while.
-    const trapsClosed = deps.traps.close();
+    const trapsClosed = deps.forwarders.close().then(() => deps.traps.close());
     if ((await stopped) === 'timedOut') logger.warn('shutdown timeout reached; remaining connections were closed');
     await trapsClosed;
     await redis?.close();

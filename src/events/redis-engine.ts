@@ -328,15 +328,7 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
 
   /** A stream entry as the bus holds it; undefined (counted) when it is not one this service wrote. */
   private toEntry(raw: RawStreamEntry): BusEntry<K> | undefined {
-    const body = raw.fields.get('e');
-    const keyText = raw.fields.get('k');
-    if (body === undefined || keyText === undefined || !parseStreamId(raw.id)) return undefined;
-    // The event goes on one `data:` line of the SSE stream: an object, and no line break.
-    if (body[0] !== '{' || body[body.length - 1] !== '}' || body.includes('\n') || body.includes('\r')) return undefined;
-    const key = this.options.keyCodec.decode(keyText);
-    if (key === undefined) return undefined;
-    const entry = makeEntry(raw.id, key, body);
-    return entry.size <= this.window!.maxEventBytes ? entry : undefined;
+    return entryFromStream(raw, this.options.keyCodec, this.window!.maxEventBytes);
   }
 
   private toEntries(raw: RawStreamEntry[]): BusEntry<K>[] {
@@ -471,6 +463,19 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
       this.options.logger.warn({ detail: this.lastError, backlog: this.backlogLength }, 'trap bus: Redis unreachable; events wait in the backlog');
     }
   }
+}
+
+/** A stream entry as an event (its JSON and filter fields); undefined when it is not one this service wrote. */
+export function entryFromStream<K>(raw: RawStreamEntry, keyCodec: KeyCodec<K>, maxEventBytes: number): BusEntry<K> | undefined {
+  const body = raw.fields.get('e');
+  const keyText = raw.fields.get('k');
+  if (body === undefined || keyText === undefined || !parseStreamId(raw.id)) return undefined;
+  // The event goes on one `data:` line of the SSE stream: an object, and no line break.
+  if (body[0] !== '{' || body[body.length - 1] !== '}' || body.includes('\n') || body.includes('\r')) return undefined;
+  const key = keyCodec.decode(keyText);
+  if (key === undefined) return undefined;
+  const entry = makeEntry(raw.id, key, body);
+  return entry.size <= maxEventBytes ? entry : undefined;
 }
 
 /**

@@ -102,6 +102,8 @@ export class EventBus<E extends Sequenced, K> implements BusWindow<K> {
   private bytes = 0;
   private queued = 0;
   private readonly subscribers = new Set<Subscription<E, K>>();
+  /** Listeners given every entry as it enters the window (memory-mode forwarder queues). */
+  private readonly taps = new Set<(entry: BusEntry<K>) => void>();
   private closed = false;
   /** How many times a subscriber's queue overflowed and it switched to catching up. */
   overflows = 0;
@@ -137,6 +139,17 @@ export class EventBus<E extends Sequenced, K> implements BusWindow<K> {
     this.bytes += entryBytes(entry);
     while (this.bytes > this.options.bufferBytes && this.oldest < this.newestSeq) this.evictOldest();
     for (const subscriber of this.subscribers) subscriber.offer(entry, seq);
+    for (const tap of this.taps) tap(entry);
+  }
+
+  /**
+   * Calls `listener` with every entry entering this process's window, at once and in order; returns how
+   * to stop. The listener must not block (it bounds what it keeps). With TRAP_BUS=redis every replica's
+   * window receives every event: a tap sees each event on every replica.
+   */
+  tap(listener: (entry: BusEntry<K>) => void): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
   }
 
   /** For the engine: events were lost before the next entry; every subscriber is told so (a gap of unknown size). */

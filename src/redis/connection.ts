@@ -24,7 +24,9 @@ function retryDelay(attempt: number): number {
 export interface RedisConnections {
   client: Redis;
   reader: Redis;
-  /** Closes both connections. */
+  /** Opens one more connection, for a client that blocks it (a trap forwarder's XREADGROUP); closed by close(). */
+  dedicated(name: string): Redis;
+  /** Closes every connection. */
   close(): Promise<void>;
 }
 
@@ -46,21 +48,23 @@ export function openRedis(config: RedisConfig, logger: Logger): RedisConnections
     connectTimeout: COMMAND_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
-  const client = new Redis(config.url, { ...options, connectionName: 'netprobe' });
-  const reader = new Redis(config.url, { ...options, connectionName: 'netprobe-reader', commandTimeout: READER_BLOCK_MS + COMMAND_TIMEOUT_MS });
   const log = logger.child({ subsystem: 'redis' });
-  for (const [name, connection] of [
-    ['client', client],
-    ['reader', reader],
-  ] as const) {
-    // Without a listener ioredis prints every failed attempt to the console; state changes are logged by the bus.
+  const connections: Redis[] = [];
+  const open = (name: string, extra: RedisOptions = {}) => {
+    const connection = new Redis(config.url!, { ...options, connectionName: name, ...extra });
+    // Without a listener ioredis prints every failed attempt to the console; state changes are logged by their users.
     connection.on('error', (err: Error) => log.debug({ connection: name, err: { message: err.message } }, 'redis connection error'));
-  }
+    connections.push(connection);
+    return connection;
+  };
+  const client = open('netprobe');
+  const reader = open('netprobe-reader', { commandTimeout: READER_BLOCK_MS + COMMAND_TIMEOUT_MS });
   return {
     client,
     reader,
+    dedicated: (name) => open(name, { commandTimeout: READER_BLOCK_MS + COMMAND_TIMEOUT_MS }),
     async close() {
-      await Promise.all([client, reader].map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
     },
   };
 }

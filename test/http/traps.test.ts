@@ -261,7 +261,7 @@ describe('OpenAPI', () => {
     };
     const stream = doc.paths['/snmp/traps'].get;
     expect(stream.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['header:last-event-id', 'query:since', 'query:source', 'query:trapOid', 'query:version'].sort(),
+      ['header:last-event-id', 'query:origin', 'query:since', 'query:source', 'query:trapOid', 'query:version'].sort(),
     );
     expect(stream.responses['200'].content['text/event-stream'].schema).toEqual({ $ref: '#/components/schemas/TrapStreamMessage' });
     expect(Object.keys(stream.responses)).toEqual(expect.arrayContaining(['400', '503']));

@@ -3,8 +3,9 @@ import type { BusEntry, BusItem } from '../../events/trap-bus.ts';
 import type { TrapFilterFields } from '../../events/trap-event.ts';
 import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
+import type { TrapForwarders } from '../../events/forwarders/index.ts';
 import type { TrapService, TrapSubscription } from '../../snmp/trap-service.ts';
-import type { trapRecentRoute, trapStreamRoute } from './traps.routes.ts';
+import type { trapForwardersRoute, trapRecentRoute, trapStreamRoute } from './traps.routes.ts';
 
 /** The most event JSON one chunk of the stream carries (a larger event goes alone). */
 const STREAM_CHUNK_MAX_BYTES = 64 * 1024;
@@ -41,6 +42,10 @@ export function trapRecentHandler(traps: TrapService): AppRouteHandler<typeof tr
     const { entries, lastId, missed } = await traps.buffered(query.limit, traps.filterFor(query), query.since);
     return recentBody(c, entries, { lastId, ...(missed === 0 ? {} : { missed }) }) as never;
   };
+}
+
+export function trapForwardersHandler(forwarders: TrapForwarders<TrapFilterFields>): AppRouteHandler<typeof trapForwardersRoute> {
+  return (c) => c.json({ forwarders: forwarders.status() }, 200);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
+import { ForwarderListStatusSchema } from '../../events/forwarders/schemas.ts';
 import { AddressRangeSchema, EventIdSchema } from '../../events/schemas.ts';
 import { TRAP_VERSIONS, TrapEventSchema } from '../../events/trap-event.ts';
 import { OidSchema } from '../../snmp/schemas.ts';
@@ -127,3 +128,16 @@ export const trapRecentRoute = defineRoute('traps', {
   },
 });
 
+
+export const trapForwardersRoute = defineRoute('traps', {
+  method: 'get',
+  path: '/snmp/traps/forwarders',
+  tags: ['traps'],
+  summary: 'The webhook forwarders (TRAP_FORWARDERS) and their state on this replica: queue, deliveries, retries, drops, dead letters, last success and error',
+  description:
+    'Secrets are never shown: not the signing secret, not header values, not the query string of the URL. With TRAP_BUS=redis the queue is the consumer group of the forwarder on the shared stream (its backlog, the same on every replica) and the counters are this replica\'s.',
+  responses: {
+    200: jsonContent(ForwarderListStatusSchema, 'One entry per configured forwarder, in configuration order'),
+    ...problemResponses(401, 403, 429),
+  },
+});
