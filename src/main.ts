@@ -116,7 +116,10 @@ async function startTraps({ config, traps, readiness, logger }: AppDeps, port: T
   const bound = await traps.start(port.socket);
   readiness.set('traps', 'up');
   const bus = traps.busStatus();
-  logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes(), bus: bus.engine }, 'trap receiver listening');
+  logger.info(
+    { address: bound.address, port: bound.port, engineId: traps.receiver.engineId(), receiveBufferBytes: traps.receiver.receiveBufferBytes(), bus: bus.engine },
+    'trap receiver listening',
+  );
 }
 
 main().catch((err: unknown) => {
