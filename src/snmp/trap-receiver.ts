@@ -123,6 +123,8 @@ export class TrapReceiver {
       this.deps.logger.warn({ err: { message: err.message } }, 'cannot send inform acknowledgement');
     };
     this.strict = createLibraryReceiver(socket, false, this.onStrictResult, onSendError);
+    // Our engine has booted once (RFC 3414 §2.2.2; the library leaves it at 0), with a fresh engine ID per process.
+    this.strict.receiver.engine.engineBoots = ENGINE_BOOTS;
     const authorizer = this.strict.receiver.getAuthorizer();
     for (const user of this.libraryUsers.values()) authorizer.addUser(user);
     for (const community of this.config.communities) authorizer.addCommunity(community);
@@ -312,6 +314,7 @@ interface Current {
 
 /** net-snmp's receiver engine starts with engineTime 10; ours moves on from there. */
 const ENGINE_TIME_AT_START = 10;
+const ENGINE_BOOTS = 1;
 
 /** The request-id of a v3 message's PDU, decrypting it when it is encrypted (for a Report that answers it). */
 function requestIdOf(v3: V3SecurityHeader, user: LibraryUser): number | undefined {
