@@ -77,7 +77,13 @@ describe('what the Redis stream holds beside an event', () => {
     const key = { version: '2c' as const, trapOid: '1.3.6.1.6.3.1.1.5.3', source: normalizeAddress('2001:db8::7') };
     expect(trapKeyCodec.decode(trapKeyCodec.encode(key))).toEqual(key);
     expect(trapKeyCodec.decode(trapKeyCodec.encode({ ...key, source: undefined }))).toEqual({ ...key, source: undefined });
-    for (const bad of ['', 'junk', '2 1.3.6 127.0.0.1', '2c not-an-oid 127.0.0.1', '2c 1.3.6', '2c 1.3.6 127.0.0.1 extra']) expect(trapKeyCodec.decode(bad), bad).toBeUndefined();
+    // With an origin (snmpTrapAddress.0): a fourth word; entries written without one still decode.
+    const withOrigin = { ...key, origin: normalizeAddress('192.0.2.7') };
+    expect(trapKeyCodec.decode(trapKeyCodec.encode(withOrigin))).toEqual(withOrigin);
+    expect(trapKeyCodec.decode(trapKeyCodec.encode({ ...withOrigin, source: undefined }))).toEqual({ ...withOrigin, source: undefined });
+    for (const bad of ['', 'junk', '2 1.3.6 127.0.0.1', '2c not-an-oid 127.0.0.1', '2c 1.3.6', '2c 1.3.6 127.0.0.1 extra', '2c 1.3.6 127.0.0.1 192.0.2.7 more']) {
+      expect(trapKeyCodec.decode(bad), bad).toBeUndefined();
+    }
   });
 
   it('stream replies of an unexpected shape are refused, odd entries kept without fields', () => {
