@@ -8,7 +8,7 @@ import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, peekV3Security, scopedPduRequestId, V3_FLAGS, WIRE_VERSIONS, type V3SecurityHeader } from './reply.ts';
 import type { MibResolver } from './mib.ts';
 import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
-import { toLibraryUser, type LibraryUser } from './usm.ts';
+import { boundLibraryKeyCache, toLibraryUser, type LibraryUser } from './usm.ts';
 import { encodeUsmReport, USM_STATS_NOT_IN_TIME_WINDOWS } from './usm-report.ts';
 import { UsmTimeWindows } from './usm-window.ts';
 
@@ -85,6 +85,8 @@ export class TrapReceiver {
   private readonly libraryUsers: Map<string, LibraryUser>;
   /** When our engine's time started (it is ENGINE_TIME_AT_START then, and moves on with our clock). */
   private readonly engineStartedAt = performance.now();
+  /** v3 datagrams since the library's key cache was last looked at. */
+  private v3Datagrams = 0;
   private readonly counters: TrapReceiverStats = {
     received: { '1': 0, '2c': 0, '3': 0 },
     receivedByPduType: { trap: 0, trapV2: 0, inform: 0 },
@@ -170,6 +172,7 @@ export class TrapReceiver {
     const version = peekSnmpVersion(buffer);
     const v3 = version === WIRE_VERSIONS['3'] ? peekV3Security(buffer) : undefined;
     const current: Current = (this.current = { rinfo, communityRefused: false, handled: false, v3, windowChecked: false, duplicate: false });
+    if (version === WIRE_VERSIONS['3'] && ++this.v3Datagrams % KEY_CACHE_CHECK_EVERY === 0) boundLibraryKeyCache();
     try {
       if (v3 && (v3.flags & V3_FLAGS.auth) !== 0 && !this.checkLocalWindow(buffer, v3, current)) return;
       // Accepting every community, a v1/v2c message can only end at the open receiver: going through the
@@ -315,6 +318,8 @@ interface Current {
 /** net-snmp's receiver engine starts with engineTime 10; ours moves on from there. */
 const ENGINE_TIME_AT_START = 10;
 const ENGINE_BOOTS = 1;
+/** How often (in v3 datagrams) the library's key cache is bounded. */
+const KEY_CACHE_CHECK_EVERY = 128;
 
 /** The request-id of a v3 message's PDU, decrypting it when it is encrypted (for a Report that answers it). */
 function requestIdOf(v3: V3SecurityHeader, user: LibraryUser): number | undefined {
