@@ -24,6 +24,9 @@ const CODE_MAPPINGS: Record<AdapterErrorCode, CodeMapping> = {
   REFUSED_BY_POLICY: { status: 403, slug: 'target-denied', title: 'The target is refused by policy' },
   UNAVAILABLE: { status: 503, slug: '{sub}-unavailable', title: 'The service cannot do this right now' },
   CANCELLED: { status: 503, slug: 'cancelled', title: 'The operation was cancelled' },
+  NOT_FOUND: { status: 404, slug: '{sub}-not-found', title: 'No such resource' },
+  CONFLICT: { status: 409, slug: '{sub}-conflict', title: 'The resource cannot be changed as asked' },
+  UNPROCESSABLE: { status: 422, slug: '{sub}-unprocessable', title: 'The content cannot be processed' },
 };
 
 export function adapterErrorToProblem(err: AdapterError): Problem {

@@ -28,6 +28,14 @@ export const VarbindJsonSchema = z
     }),
     encoding: z.literal('hex').optional().meta({ description: 'Present when `value` is hex-encoded bytes' }),
     valueName: z.string().optional().meta({ description: 'MIB name of an ObjectIdentifier value, when known' }),
+    enum: z.string().optional().meta({ example: 'up', description: "The MIB's name for an enumerated INTEGER value (ifOperStatus 1 → up)" }),
+    bits: z.array(z.string()).optional().meta({ description: 'BITS: the names of the bits that are set' }),
+    display: z.string().optional().meta({
+      example: '02:fc:00:00:00:01',
+      description:
+        "The value as the MIB's textual convention shows it, when that differs from `value`: DISPLAY-HINT (MacAddress/PhysAddress aa:bb:…, InetAddressIPv6…), DateAndTime as ISO 8601, InetAddress as an address",
+    }),
+    duration: z.string().optional().meta({ example: 'P3DT4H5M6.78S', description: 'TimeTicks also as an ISO 8601 duration' }),
   })
   .meta({ id: 'Varbind' });
 
