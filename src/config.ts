@@ -70,6 +70,14 @@ export const ConfigSchema = z
         maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
         walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
         setEnabled: boolFromString.default(true),
+        /** Targets one request may poll (`targets`), and how many of them at once at most. */
+        maxTargets: positiveInt.default(1_000),
+        maxTargetConcurrency: positiveInt.default(256),
+        /** Pooled SNMP sessions (one UDP socket each): room for the agents polled regularly. */
+        maxSessions: positiveInt.default(1_024),
+        /** Where uploaded MIB modules are kept across restarts (a volume); in memory only when unset. */
+        mibStoreDir: z.string().min(1).optional(),
+        mibUploadMaxModules: positiveInt.default(256),
         /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
         credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
       })
@@ -177,6 +185,11 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
   SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
+  SNMP_MAX_TARGETS: ['snmp', 'maxTargets'],
+  SNMP_MAX_TARGET_CONCURRENCY: ['snmp', 'maxTargetConcurrency'],
+  SNMP_MAX_SESSIONS: ['snmp', 'maxSessions'],
+  MIB_STORE_DIR: ['snmp', 'mibStoreDir'],
+  SNMP_MIB_UPLOAD_MAX_MODULES: ['snmp', 'mibUploadMaxModules'],
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],

@@ -60,9 +60,9 @@ async function main(): Promise<void> {
 /** Parses the MIBs now, rather than on the first request or trap, and says which files could not be loaded. */
 function loadMibs(config: Config, logger: Logger): MibResolver {
   const started = performance.now();
-  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs });
+  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs, storeDir: config.snmp.mibStoreDir, maxUploadedModules: config.snmp.mibUploadMaxModules });
   if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
-  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs, mibStoreDir: config.snmp.mibStoreDir }, 'MIBs loaded');
   return mib;
 }
 

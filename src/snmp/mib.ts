@@ -1,11 +1,12 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdapterError } from '../errors.ts';
 import { isSmiKeyword, MibIndex, type MibModuleInfo, type MibModuleInput, type MibNode, type MibProblem, type MibSource } from './mib-index.ts';
 import { MibSyntaxError, parseMibText, type ParsedModule } from './mib-parser.ts';
 import { isDottedDecimal, numericOidProblem, parseNumericOid } from './oid.ts';
+import type { MibModule, MibTranslation, TranslateQuery } from './schemas.ts';
 
 export type { MibModuleInfo, MibNode, MibProblem, MibSource } from './mib-index.ts';
 
@@ -90,6 +91,41 @@ export class MibResolver {
 
   moduleInfo(): readonly MibModuleInfo[] {
     return this.index.modules;
+  }
+
+  /** The loaded modules as the API lists them. */
+  listModules(): MibModule[] {
+    return this.index.modules.map(publicModule);
+  }
+
+  /** Both ways, like snmptranslate: a name (with or without instance) or a numeric OID, and what the MIB says of it. */
+  translate(query: TranslateQuery): MibTranslation {
+    const oid = this.toNumeric(query.name ?? query.oid ?? '');
+    const found = this.lookup(oid);
+    if (!found) throw new AdapterError('NOT_FOUND', 'snmp', `no loaded MIB knows ${oid} nor any of its prefixes`);
+    const { node, suffix } = found;
+    const { syntax } = node;
+    const translation: MibTranslation = {
+      oid,
+      name: suffix === '' ? node.qualified : `${node.qualified}.${suffix}`,
+      module: node.module,
+      object: node.name,
+      kind: node.macro,
+    };
+    if (suffix !== '') translation.instance = suffix;
+    if (syntax) {
+      translation.syntax = { name: syntax.name, base: syntax.base, textualConventions: [...syntax.textualConventions] };
+      if (syntax.displayHint !== undefined) translation.syntax.displayHint = syntax.displayHint;
+      if (syntax.enums) translation.syntax.enums = Object.fromEntries([...syntax.enums].map(([value, name]) => [name, value]));
+      if (syntax.sizes) translation.syntax.sizes = syntax.sizes.map(([low, high]) => [low, high]);
+    }
+    if (node.access !== undefined) translation.access = node.access;
+    if (node.status !== undefined) translation.status = node.status;
+    if (node.units !== undefined) translation.units = node.units;
+    if (node.description !== undefined) translation.description = node.description;
+    if (node.index !== undefined) translation.index = node.index.map((item) => ({ ...item }));
+    if (node.augments !== undefined) translation.augments = node.augments;
+    return translation;
   }
 
   /** Accepts '1.3.6.1.2.1.1.5.0', '.1.3.6.1…', 'SNMPv2-MIB::sysName.0', 'sysName.0', 'IF-MIB::linkDown'. */
@@ -207,6 +243,11 @@ export class MibResolver {
     });
   }
 
+  /** upload(), with the modules as the API lists them. */
+  async uploadModules(files: readonly MibUpload[]): Promise<MibModule[]> {
+    return (await this.upload(files)).map(publicModule);
+  }
+
   /** Removes an uploaded module (and its stored file). Bundled and SNMP_MIB_DIRS modules stay. */
   remove(moduleName: string): Promise<void> {
     return this.serialized(async () => {
@@ -246,6 +287,10 @@ export class MibResolver {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function publicModule({ name, source, file, objects }: MibModuleInfo): MibModule {
+  return { name, source, file: basename(file), objects };
 }
 
 function storedFileName(module: string): string {

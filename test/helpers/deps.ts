@@ -15,7 +15,8 @@ import { TargetResolver as Resolving } from '../../src/net/resolve.ts';
 const mibs = new Map<string, MibResolver>();
 
 /** The MIBs of `dirs`, parsed once per test file (it takes a while). */
-export function testMib(dirs: string[] = []): MibResolver {
+export function testMib(dirs: string[] = [], storeDir?: string): MibResolver {
+  if (storeDir !== undefined) return MibResolver.create({ mibDirs: dirs, storeDir }); // uploads change it: one per caller
   const key = dirs.join(',');
   let mib = mibs.get(key);
   if (!mib) mibs.set(key, (mib = MibResolver.create({ mibDirs: dirs })));
@@ -26,7 +27,7 @@ export function testMib(dirs: string[] = []): MibResolver {
 export function testFoundations(config: Config, logger: Logger = createLogger('silent')): Foundations {
   return {
     logger,
-    mib: testMib(config.snmp.mibDirs),
+    mib: testMib(config.snmp.mibDirs, config.snmp.mibStoreDir),
     policy: targetPolicy(config, [config.http.port, config.traps.port]),
     metrics: new PrometheusMetrics(),
   };

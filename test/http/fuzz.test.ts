@@ -105,6 +105,9 @@ const HINTS: Record<string, fc.Arbitrary<unknown>> = {
   server: fc.constantFrom(...HOSTS),
   oid,
   oids: fc.array(oid, { minLength: 1, maxLength: 3 }),
+  table: fc.constantFrom('IF-MIB::ifTable', 'ifXEntry', 'TCP-MIB::tcpConnTable', '1.3.6.1.4.1.99999.1', 'sysName', 'NOPE-MIB::x'),
+  columns: fc.option(fc.constantFrom(['ifDescr'], ['ifDescr', 'ifOperStatus'], ['nope']), { nil: undefined }),
+  augment: fc.option(fc.constantFrom(['IF-MIB::ifXTable'], ['TCP-MIB::tcpConnTable']), { nil: undefined }),
   expect: fc.constantFrom('^220 ', '^(a+)+$', '(?P<code>\\d{3})', 'x'),
   expectFlags: fc.constantFrom(undefined, 'i', 'ms'),
   credentials: fc.constant(undefined),
@@ -179,7 +182,7 @@ async function send(path: string, request: FuzzRequest): Promise<Response> {
 
 describe('fuzzing every POST body', () => {
   it('finds the POST routes in the document', () => {
-    expect(routes.map((route) => route.path).sort()).toEqual(['/dhcp/discover', '/snmp/bulk', '/snmp/get', '/snmp/getnext', '/snmp/set', '/snmp/walk', '/socket/probe']);
+    expect(routes.map((route) => route.path).sort()).toEqual(['/dhcp/discover', '/snmp/bulk', '/snmp/get', '/snmp/getnext', '/snmp/set', '/snmp/table', '/snmp/walk', '/socket/probe']);
   });
 
   it('answers 2xx JSON or a documented problem+json, never 500', { timeout: 60_000 }, async () => {
