@@ -57,15 +57,25 @@ export interface Snmpd {
   stop(): Promise<void>;
 }
 
+export interface SnmpdOptions {
+  /** More snmpd.conf lines (e.g. `extend NAME PROG ARGS` for NET-SNMP-EXTEND-MIB). */
+  extraConfig?: string[];
+  /** More UDP ports on 127.0.0.1 the same agent answers on (agentAddress takes many). */
+  extraPorts?: number;
+}
+
 /** Starts a real Net-SNMP agent on 127.0.0.1 and [::1] on a free UDP port with a generated config. */
-export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST_USERS)): Promise<Snmpd> {
+export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST_USERS), options: SnmpdOptions = {}): Promise<Snmpd & { ports: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'netprobe-snmpd-'));
   const persistentDir = join(dir, 'persist');
   mkdirSync(persistentDir);
   const port = await freeUdpPort();
+  const ports = [port];
+  for (let i = 0; i < (options.extraPorts ?? 0); i++) ports.push(await freeUdpPort());
   const confFile = join(dir, 'snmpd.conf');
   const logFile = join(dir, 'snmpd.log');
-  writeFileSync(confFile, snmpdConf(port, users));
+  const extraAddresses = ports.slice(1).map((p) => `agentAddress udp:127.0.0.1:${p}`);
+  writeFileSync(confFile, `${snmpdConf(port, users)}${[...extraAddresses, ...(options.extraConfig ?? [])].join('\n')}\n`);
 
   const child = spawn(SNMPD_BIN, ['-f', '-C', '-c', confFile, '-Lf', logFile, '-p', join(dir, 'snmpd.pid')], {
     env: { ...process.env, SNMP_PERSISTENT_DIR: persistentDir, MIBS: '' },
@@ -96,7 +106,7 @@ export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST
     await stop();
     throw new Error(`snmpd did not start: ${(err as Error).message}\n${text}`);
   }
-  return { host: '127.0.0.1', port, dir, log, stop };
+  return { host: '127.0.0.1', port, ports, dir, log, stop };
 }
 
 function snmpdConf(port: number, users: readonly TestUser[]): string {
