@@ -25,12 +25,16 @@ const VOLATILE_MODULES = ['hr_swrun', 'tcpTable', 'udpTable', 'tcpConnectionTabl
 export interface BenchSnmpd {
   host: '127.0.0.1';
   port: number;
+  /** Every port the agent answers on: `port` first, then the extra ones. */
+  ports: number[];
   stop(): Promise<void>;
 }
 
 export interface SnmpdOptions {
   /** Serve a synthetic table of this many rows under BIG_TABLE_ROOT (pass_persist). */
   bigTableRows?: number;
+  /** Also answer on this many more UDP ports of 127.0.0.1: one agent process standing in for a fleet. */
+  extraPorts?: number;
 }
 
 /** Starts Debian's snmpd on 127.0.0.1 on a free port with a generated config. */
@@ -38,10 +42,15 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
   const dir = registry.tempDir('netprobe-bench-snmpd-');
   mkdirSync(join(dir, 'persist'));
   const port = await freeUdpPort();
+  const ports = [port];
+  while (ports.length < 1 + (options.extraPorts ?? 0)) {
+    const extra = await freeUdpPort();
+    if (!ports.includes(extra)) ports.push(extra);
+  }
   const confFile = join(dir, 'snmpd.conf');
   const logFile = join(dir, 'snmpd.log');
   const lines = [
-    `agentAddress udp:127.0.0.1:${port}`,
+    `agentAddress ${ports.map((p) => `udp:127.0.0.1:${p}`).join(',')}`,
     'sysName netprobe-bench-agent',
     'dontLogTCPWrappersConnects yes',
     `rocommunity ${COMMUNITY} 127.0.0.1`,
@@ -73,7 +82,7 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
-  return { host: '127.0.0.1', port, stop };
+  return { host: '127.0.0.1', port, ports, stop };
 }
 
 export async function snmpTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
