@@ -33,7 +33,7 @@ export interface BenchSnmpd {
 export interface SnmpdOptions {
   /** Serve a synthetic table of this many rows under BIG_TABLE_ROOT (pass_persist). */
   bigTableRows?: number;
-  /** Also answer on this many more UDP ports of 127.0.0.1: one agent process standing in for a fleet. */
+  /** Also answer on this many more UDP ports of 127.0.0.1: one agent process standing in for many (at most 127: snmpd opens 128 transports). */
   extraPorts?: number;
 }
 
@@ -88,4 +88,19 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
 export async function snmpTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
   const { stdout } = await run(tool, ['-m', '', '-On', ...args], { env: SNMP_TOOL_ENV, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
   return stdout;
+}
+
+/** snmpd listens on at most 128 transports: a fleet of agents is several snmpd processes, 125 ports each. */
+export const PORTS_PER_SNMPD = 125;
+
+/** `count` agents on 127.0.0.1, each its own UDP port, served by as few snmpd processes as that takes. */
+export async function startSnmpdFleet(registry: ProcessRegistry, count: number): Promise<BenchSnmpd> {
+  const agents: BenchSnmpd[] = [];
+  try {
+    for (let left = count; left > 0; left -= PORTS_PER_SNMPD) agents.push(await startSnmpd(registry, { extraPorts: Math.min(left, PORTS_PER_SNMPD) - 1 }));
+  } catch (err) {
+    await Promise.all(agents.map((a) => a.stop()));
+    throw err;
+  }
+  return { host: '127.0.0.1', port: agents[0].port, ports: agents.flatMap((a) => a.ports), stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
 }

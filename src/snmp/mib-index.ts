@@ -1,5 +1,6 @@
 import { isDottedDecimal } from './oid.ts';
 import { OBJECT_MACROS, type IndexItem, type ObjectDecl, type ParsedModule, type TypeDecl, type TypeSyntax } from './mib-parser.ts';
+import { rendererFor, type ValueRenderer } from './value-render.ts';
 
 /**
  * The MIB index: every loaded module's objects resolved to numeric OIDs, with their syntax resolved through
@@ -69,6 +70,8 @@ export interface MibNode {
   index?: readonly IndexItem[];
   /** The entry this one AUGMENTS, as `MODULE::name`. */
   augments?: string;
+  /** How its values are rendered (enum names, DISPLAY-HINT…); absent when the syntax adds nothing. */
+  render?: ValueRenderer;
 }
 
 export interface MibModuleInfo {
@@ -195,19 +198,29 @@ export class MibIndex {
   }
 
   private node(module: ParsedModule, decl: ObjectDecl, oid: string, problems: MibProblem[]): MibNode {
-    const node: MibNode = { oid, name: decl.name, module: module.name, qualified: `${module.name}::${decl.name}`, macro: decl.macro };
-    if (decl.syntax) node.syntax = this.resolveSyntax(module.name, decl.syntax, 0);
-    if (decl.access !== undefined) node.access = decl.access;
-    if (decl.status !== undefined) node.status = decl.status;
-    if (decl.description !== undefined) node.description = decl.description;
-    if (decl.units !== undefined) node.units = decl.units;
-    if (decl.index !== undefined) node.index = decl.index;
+    const syntax = decl.syntax ? this.resolveSyntax(module.name, decl.syntax, 0) : undefined;
+    let augments: string | undefined;
     if (decl.augments !== undefined) {
       const target = this.lookupSymbol(module.name, decl.augments, 'object');
-      if (target) node.augments = `${target.module}::${target.decl.name}`;
+      if (target) augments = `${target.module}::${target.decl.name}`;
       else problems.push({ file: this.fileOf(module.name), line: decl.line, module: module.name, message: `${decl.name} AUGMENTS unknown entry ${decl.augments}` });
     }
-    return node;
+    // Every node in one shape, every field present (undefined when absent): varbinds read them by the thousand.
+    return {
+      oid,
+      name: decl.name,
+      module: module.name,
+      qualified: `${module.name}::${decl.name}`,
+      macro: decl.macro,
+      syntax,
+      access: decl.access,
+      status: decl.status,
+      description: decl.description,
+      units: decl.units,
+      index: decl.index,
+      augments,
+      render: rendererFor(syntax),
+    };
   }
 
   private fileOf(module: string): string {

@@ -11,23 +11,21 @@ export interface Rendering {
 /** Renders one raw value (the JSON value, and the wire bytes for octet strings); undefined when the MIB adds nothing. */
 export type ValueRenderer = (value: string | number | boolean | null, bytes: Uint8Array | undefined) => Rendering | undefined;
 
+/** Adds what the MIB says to a varbind in place (enum, bits, display), as rendererFor's renderer finds it. */
+export function renderInto(json: Rendering & { value: string | number | boolean | null }, renderer: ValueRenderer, bytes: Uint8Array | undefined): void {
+  const rendering = renderer(json.value, bytes);
+  if (rendering === undefined) return;
+  if (rendering.enum !== undefined) json.enum = rendering.enum;
+  if (rendering.bits !== undefined) json.bits = rendering.bits;
+  if (rendering.display !== undefined) json.display = rendering.display;
+}
+
 const INTEGER_BASES = new Set(['Integer32', 'Unsigned32', 'Gauge32', 'Counter32']);
 const OCTET_BASES = new Set(['OctetString', 'Opaque', 'Bits']);
 
-const renderers = new WeakMap<Syntax, ValueRenderer | null>();
-
-/** The renderer for a syntax, made once per syntax object; undefined when the syntax says nothing beyond the raw value. */
+/** The renderer for a syntax (made once per node, when the index is built); undefined when the syntax says nothing beyond the raw value. */
 export function rendererFor(syntax: Syntax | undefined): ValueRenderer | undefined {
   if (syntax === undefined) return undefined;
-  let renderer = renderers.get(syntax);
-  if (renderer === undefined) {
-    renderer = makeRenderer(syntax) ?? null;
-    renderers.set(syntax, renderer);
-  }
-  return renderer ?? undefined;
-}
-
-function makeRenderer(syntax: Syntax): ValueRenderer | undefined {
   const { base, enums, displayHint, textualConventions } = syntax;
   if (INTEGER_BASES.has(base)) {
     if (enums && enums.size > 0) {

@@ -1,7 +1,7 @@
 import { timeTicksDuration } from './display-hint.ts';
 import type { MibResolver } from './mib.ts';
 import type { VarbindJson } from './schemas.ts';
-import { rendererFor } from './value-render.ts';
+import { renderInto } from './value-render.ts';
 
 /** A varbind as net-snmp takes and hands it over: numeric OID, BER tag, and the value as the library decodes it. */
 export interface WireVarbind {
@@ -131,10 +131,7 @@ function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: V
   const { node, suffix } = found;
   const json: VarbindJson = { oid, name: suffix === '' ? node.qualified : `${node.qualified}.${suffix}`, type, value };
   if (encoding !== undefined) json.encoding = encoding;
-  if (value !== null && node.syntax !== undefined) {
-    const rendering = rendererFor(node.syntax)?.(value, bytes);
-    if (rendering !== undefined) Object.assign(json, rendering);
-  }
+  if (node.render !== undefined && value !== null) renderInto(json, node.render, bytes);
   return json;
 }
 
