@@ -520,19 +520,21 @@ export type SnmpGetRequest = z.output<RequestSchemas['get']>;
 export type SnmpBulkRequest = z.output<RequestSchemas['bulk']>;
 export type SnmpWalkRequest = z.output<RequestSchemas['walk']>;
 export type SnmpTableRequest = z.output<RequestSchemas['table']>;
-export type SnmpTargetEntry = z.output<typeof TargetEntrySchema>;
-export type TableRow = z.output<typeof TableRowSchema>;
-export type TableColumn = z.output<typeof TableColumnSchema>;
-export type TableIndexObject = z.output<typeof TableIndexObjectSchema>;
 export type SnmpTableResponse = z.output<typeof SnmpTableResponseSchema>;
 export type SnmpSetRequest = z.output<RequestSchemas['set']>;
 export type SnmpSetVarbind = z.output<typeof SetVarbindSchema>;
 export type SnmpUser = z.output<typeof SnmpUserSchema>;
 export type CredentialProfile = z.output<typeof CredentialProfileSchema>;
 export type VarbindJson = z.output<typeof VarbindJsonSchema>;
-export type MibModule = z.output<typeof MibModuleSchema>;
 export type MibTranslation = z.output<typeof TranslateResponseSchema>;
 export type TranslateQuery = z.output<typeof TranslateQuerySchema>;
+
+/* Parts of the shapes above, by position. */
+export type SnmpTargetEntry = NonNullable<SnmpGetRequest['targets']>[number];
+export type TableRow = SnmpTableResponse['rows'][number];
+export type TableColumn = SnmpTableResponse['columns'][number];
+export type TableIndexObject = SnmpTableResponse['index'][number];
+export type MibModule = z.output<typeof MibListResponseSchema>['modules'][number];
 export type WalkSummary = z.output<typeof WalkSummarySchema>;
 
 /** The target fields of any SNMP request, as validated (credentials may still be a profile name). */

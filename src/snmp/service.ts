@@ -175,14 +175,22 @@ export class SnmpService {
    * It starts only within the walk budget (UNAVAILABLE otherwise), which it holds until it ends, however it ends.
    */
   async *walkBatches(request: SnmpWalkRequest, { signal, buffered = false }: WalkOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
+    return yield* this.budgeted('walk', buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0, () => this.walkReplies(request, signal));
+  }
+
+  /**
+   * Runs a walk (or a table) within the walk budget, which it holds until it ends however it ends, and counts
+   * and times it by its outcome (`cancelled` when the caller stops reading).
+   */
+  private async *budgeted<T, R>(operation: SnmpOperation, bufferedVarbinds: number, run: () => AsyncGenerator<T, R>): AsyncGenerator<T, R> {
     const started = performance.now();
     let outcome = 'cancelled'; // unless it ends or fails: the caller stopped reading
     try {
-      const reservation = this.walkBudget.reserve(buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0);
+      const reservation = this.walkBudget.reserve(bufferedVarbinds);
       try {
-        const summary = yield* this.walkReplies(request, signal);
+        const result = yield* run();
         outcome = 'ok';
-        return summary;
+        return result;
       } finally {
         reservation.release();
       }
@@ -190,7 +198,7 @@ export class SnmpService {
       outcome = outcomeOf(err);
       throw err;
     } finally {
-      this.metrics.record('walk', outcome, performance.now() - started);
+      this.metrics.record(operation, outcome, performance.now() - started);
     }
   }
 
@@ -340,43 +348,29 @@ export class SnmpService {
     signal: AbortSignal | undefined,
     buffered: boolean,
   ): AsyncGenerator<TableRow[], { truncated: boolean }> {
-    const started = performance.now();
-    let outcome = 'cancelled';
-    try {
-      const reservation = this.walkBudget.reserve(buffered ? maxCells : 0);
+    return yield* this.budgeted('table', buffered ? maxCells : 0, async function* (this: SnmpService) {
+      const spec = await this.sessionTarget(request, true);
+      const lease = this.pool.acquire(spec);
+      let healthy = true;
       try {
-        const spec = await this.sessionTarget(request, true);
-        const lease = this.pool.acquire(spec);
-        let healthy = true;
-        try {
-          const result = yield* walkTable(lease.session, plan, this.mib, {
-            version: spec.target.version,
-            maxRows: request.maxRows,
-            maxRepetitions: request.maxRepetitions,
-            maxCells,
-            signal,
-            getBulk: async (oids, repetitions) => {
-              const replies = await withFewerRepetitionsOnTooBig(repetitions, (reps) => lease.session.getBulk(oids, 0, reps, signal));
-              return replies.map((column) => (Array.isArray(column) ? column : column ? [column] : []));
-            },
-          });
-          outcome = 'ok';
-          return result;
-        } catch (err) {
-          healthy = isSessionHealthyAfter(err);
-          throw err;
-        } finally {
-          lease.release(healthy);
-        }
+        return yield* walkTable(lease.session, plan, this.mib, {
+          version: spec.target.version,
+          maxRows: request.maxRows,
+          maxRepetitions: request.maxRepetitions,
+          maxCells,
+          signal,
+          getBulk: async (oids, repetitions) => {
+            const replies = await withFewerRepetitionsOnTooBig(repetitions, (reps) => lease.session.getBulk(oids, 0, reps, signal));
+            return replies.map((column) => (Array.isArray(column) ? column : column ? [column] : []));
+          },
+        });
+      } catch (err) {
+        healthy = isSessionHealthyAfter(err);
+        throw err;
       } finally {
-        reservation.release();
+        lease.release(healthy);
       }
-    } catch (err) {
-      outcome = outcomeOf(err);
-      throw err;
-    } finally {
-      this.metrics.record('table', outcome, performance.now() - started);
-    }
+    }.bind(this));
   }
 
   /**

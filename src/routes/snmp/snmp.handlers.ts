@@ -5,7 +5,8 @@ import { clientSignal } from '../../http/client-signal.ts';
 import { adapterErrorToProblem } from '../../http/errors.ts';
 import { problem, type Problem } from '../../http/problem.ts';
 import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
-import type { OneTarget, SnmpTableRequest, SnmpWalkRequest, TableRow, VarbindJson, WalkSummary } from '../../snmp/schemas.ts';
+import type { OneTarget, SnmpTableRequest, SnmpWalkRequest } from '../../snmp/schemas.ts';
+import type { TablePlan } from '../../snmp/table.ts';
 import { expandTargets, type ManyTargetsRequest, type SnmpService, type TargetOutcome } from '../../snmp/service.ts';
 import { elapsedMs } from '../../time.ts';
 import type { SnmpRoutes } from './snmp.routes.ts';
@@ -25,7 +26,14 @@ function targetResult<T extends object>(outcome: TargetOutcome<T>) {
  * One agent (`host`): the operation's body. Many (`targets`): `{ results, elapsedMs }` in input order, or with
  * Accept: application/x-ndjson one line per target as it completes (with its `index`), then a summary line.
  */
-async function oneOrMany<R extends ManyTargetsRequest, T extends object>(c: Context<AppEnv>, snmp: SnmpService, request: R, run: Run<R, T>, walks = false) {
+async function oneOrMany<R extends ManyTargetsRequest, T extends object>(
+  c: Context<AppEnv>,
+  snmp: SnmpService,
+  request: R,
+  run: Run<R, T>,
+  { walks = false, streamOne }: { walks?: boolean; streamOne?: (one: OneTarget<R>) => Promise<Response> } = {},
+): Promise<{ response?: Response; single?: T; many?: { results: ReturnType<typeof targetResult<T>>[]; elapsedMs: number } }> {
+  if (request.targets === undefined && streamOne && wantsNdjson(c.req.header('accept'))) return { response: await streamOne(expandTargets(request)[0]) };
   const signal = clientSignal(c);
   if (request.targets === undefined) return { single: await run(expandTargets(request)[0], signal) };
   if (wantsNdjson(c.req.header('accept'))) return { response: streamTargets(c, snmp, request, run, walks) };
@@ -92,102 +100,91 @@ export function setHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['set']
 
 /** One JSON document (the walk is collected first, within the walk buffer), or NDJSON as the agent answers. */
 export function walkHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['walk']> {
-  return async (c) => {
-    const request = c.req.valid('json');
-    if (request.targets === undefined && wantsNdjson(c.req.header('accept'))) return streamWalk(c, snmp, expandTargets(request)[0]) as never;
-    const answer = await oneOrMany(c, snmp, request, (one, signal) => snmp.walkCollected(one, { signal }), true);
-    if (answer.response) return answer.response as never;
-    if (answer.single) {
-      const { varbinds, elapsedMs: ms, ...summary } = answer.single;
-      return c.json({ varbinds, elapsedMs: ms, ...summary }, 200);
-    }
-    return c.json(answer.many!, 200);
-  };
+  return streamedHandler(snmp, (one, signal) => snmp.walkCollected(one, { signal }), streamWalk) as never;
 }
 
 /** The table in one JSON document, or NDJSON: the table's description, then one row per line, then a summary. */
 export function tableHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['table']> {
-  return async (c) => {
-    const request = c.req.valid('json');
-    if (request.targets === undefined && wantsNdjson(c.req.header('accept'))) return streamTable(c, snmp, expandTargets(request)[0]) as never;
-    const answer = await oneOrMany(c, snmp, request, (one, signal) => snmp.tableCollected(one, { signal }), true);
-    if (answer.response) return answer.response as never;
-    return c.json(answer.single ?? answer.many!, 200);
+  return streamedHandler(snmp, (one, signal) => snmp.tableCollected(one, { signal }), streamTable) as never;
+}
+
+/** A walk or a table: collected (JSON, one agent or many), or streamed as NDJSON for one agent. */
+function streamedHandler<R extends ManyTargetsRequest, T extends object>(
+  snmp: SnmpService,
+  collect: Run<R, T>,
+  streamOne: (c: Context<AppEnv>, snmp: SnmpService, one: OneTarget<R>) => Promise<Response>,
+) {
+  return async (c: Context<AppEnv, string, { in: { json: unknown }; out: { json: R } }>): Promise<Response> => {
+    const answer = await oneOrMany(c, snmp, c.req.valid('json'), collect, { walks: true, streamOne: (one) => streamOne(c, snmp, one) });
+    return answer.response ?? c.json(answer.single ?? answer.many!, 200);
   };
 }
 
-/**
- * Streams a walk as NDJSON. The first varbind is awaited before the response starts, so an error that
- * happens before it (timeout, auth, unknown name) still answers problem+json with its status.
- */
-async function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: OneTarget<SnmpWalkRequest>): Promise<Response> {
-  const { cancel, release } = cancellation(c);
-  const walk = snmp.walkBatches(request, { signal: cancel.signal });
-  let first: IteratorResult<VarbindJson[], WalkSummary>;
-  try {
-    first = await walk.next();
-  } catch (err) {
-    release();
-    throw err;
-  }
-  ndjsonHeaders(c);
-  return stream(c, async (out) => {
-    out.onAbort(() => cancel.abort());
-    try {
-      let step = first;
-      while (!step.done) {
-        // One write per agent reply, not per varbind: each write is a trip through the web stream.
-        await out.write(step.value.map((vb) => `${JSON.stringify(vb)}\n`).join(''));
-        if (cancel.signal.aborted) return;
-        step = await walk.next();
-      }
-      await out.write(`${JSON.stringify({ summary: step.value })}\n`);
-    } catch (err) {
-      if (cancel.signal.aborted) return;
-      await out.write(`${JSON.stringify({ error: streamError(c, err, 'walk failed mid-stream') })}\n`);
-    } finally {
-      release();
-      await walk.return(undefined as never).catch(() => {});
-    }
-  });
+/** Streams a walk as NDJSON: one varbind per line, then the summary. */
+function streamWalk(c: Context<AppEnv>, snmp: SnmpService, request: OneTarget<SnmpWalkRequest>): Promise<Response> {
+  return streamNdjson(c, async (signal) => snmp.walkBatches(request, { signal }), { what: 'walk', summary: (summary) => summary });
 }
 
-/** Streams a table as NDJSON; like a walk, errors before the first rows answer problem+json. */
-async function streamTable(c: Context<AppEnv>, snmp: SnmpService, request: OneTarget<SnmpTableRequest>): Promise<Response> {
+/** Streams a table as NDJSON: its description, one row per line, then the summary. */
+function streamTable(c: Context<AppEnv>, snmp: SnmpService, request: OneTarget<SnmpTableRequest>): Promise<Response> {
   const started = performance.now();
+  let plan: TablePlan | undefined;
+  return streamNdjson(
+    c,
+    async (signal) => {
+      const table = await snmp.table(request, { signal });
+      plan = table.plan;
+      return table.rows;
+    },
+    {
+      what: 'table',
+      // After the first rows: a table the MIBs do not describe learns its columns while walking.
+      head: () => JSON.stringify({ table: plan!.table, index: plan!.index, columns: plan!.columns }),
+      summary: ({ truncated }) => ({ truncated, elapsedMs: elapsedMs(started) }),
+    },
+  );
+}
+
+/**
+ * Streams batches as NDJSON, one item per line. The first batch is awaited before the response starts, so an
+ * error that happens before it (timeout, auth, unknown name) still answers problem+json with its status; a
+ * later one ends the stream with an `{"error": <problem>}` line.
+ */
+async function streamNdjson<T, S>(
+  c: Context<AppEnv>,
+  open: (signal: AbortSignal) => Promise<AsyncGenerator<T[], S>>,
+  format: { what: string; head?: () => string; summary: (summary: S) => unknown },
+): Promise<Response> {
   const { cancel, release } = cancellation(c);
-  let first: IteratorResult<TableRow[], { truncated: boolean }>;
-  let table: Awaited<ReturnType<SnmpService['table']>>;
+  let source: AsyncGenerator<T[], S>;
+  let first: IteratorResult<T[], S>;
   try {
-    table = await snmp.table(request, { signal: cancel.signal });
-    first = await table.rows.next();
+    source = await open(cancel.signal);
+    first = await source.next();
   } catch (err) {
     release();
     throw err;
   }
-  const { plan, rows } = table;
   ndjsonHeaders(c);
   return stream(c, async (out) => {
     out.onAbort(() => cancel.abort());
     try {
       let step = first;
-      let header = false;
+      let prefix = format.head ? `${format.head()}\n` : '';
       while (!step.done) {
-        // A table the MIBs do not describe learns its columns while walking: describe it with the first rows.
-        const head = header ? '' : `${JSON.stringify({ table: plan.table, index: plan.index, columns: plan.columns })}\n`;
-        header = true;
-        await out.write(head + step.value.map((row) => `${JSON.stringify(row)}\n`).join(''));
+        // One write per agent reply, not per item: each write is a trip through the web stream.
+        await out.write(prefix + step.value.map((item) => `${JSON.stringify(item)}\n`).join(''));
+        prefix = '';
         if (cancel.signal.aborted) return;
-        step = await rows.next();
+        step = await source.next();
       }
-      if (!header) await out.write(`${JSON.stringify({ table: plan.table, index: plan.index, columns: plan.columns })}\n`);
-      await out.write(`${JSON.stringify({ summary: { truncated: step.value.truncated, elapsedMs: elapsedMs(started) } })}\n`);
+      await out.write(`${prefix}${JSON.stringify({ summary: format.summary(step.value) })}\n`);
     } catch (err) {
       if (cancel.signal.aborted) return;
-      await out.write(`${JSON.stringify({ error: streamError(c, err, 'table failed mid-stream') })}\n`);
+      await out.write(`${JSON.stringify({ error: streamError(c, err, `${format.what} failed mid-stream`) })}\n`);
     } finally {
       release();
-      await rows.return(undefined as never).catch(() => {});
+      await source.return(undefined as never).catch(() => {});
     }
   });
 }
