@@ -146,7 +146,7 @@ export class MibIndex {
   readonly modules: MibModuleInfo[] = [];
 
   private readonly parsed = new Map<string, MibModuleInput>();
-  private readonly decls = new Map<string, { objects: Map<string, ObjectDecl>; types: Map<string, TypeDecl> }>();
+  private readonly decls = new Map<string, { objects: Map<string, ObjectDecl>; types: Map<string, TypeDecl>; imports: Map<string, string> }>();
   private readonly oidMemo = new Map<string, string | null>();
   private readonly typeMemo = new Map<string, Syntax>();
 
@@ -156,7 +156,9 @@ export class MibIndex {
       this.parsed.set(input.parsed.name, input);
       const objects = new Map<string, ObjectDecl>();
       for (const decl of input.parsed.objects) if (!objects.has(decl.name)) objects.set(decl.name, decl);
-      this.decls.set(input.parsed.name, { objects, types: new Map(input.parsed.types.map((t) => [t.name, t])) });
+      const imports = new Map<string, string>();
+      for (const { module, symbols } of input.parsed.imports) for (const symbol of symbols) if (!imports.has(symbol)) imports.set(symbol, module);
+      this.decls.set(input.parsed.name, { objects, types: new Map(input.parsed.types.map((t) => [t.name, t])), imports });
     }
     const ranked = [...inputs.filter((i) => !isObsolete(i.parsed)), ...inputs.filter((i) => isObsolete(i.parsed))];
     const nodesByModule = new Map<string, MibNode[]>();
@@ -171,12 +173,21 @@ export class MibIndex {
       nodesByModule.set(input.parsed.name, nodes);
       this.modules.push({ name: input.parsed.name, source: input.source, file: input.file, objects: nodes.length, problems });
     }
+    const aliases: MibNode[] = [];
     for (const input of ranked) {
       for (const node of nodesByModule.get(input.parsed.name) ?? []) {
         this.byQualified.set(node.qualified, node);
         if (!this.byName.has(node.name)) this.byName.set(node.name, node);
-        if (!this.byOid.has(node.oid)) this.byOid.set(node.oid, node);
+        if (node.macro === 'OBJECT IDENTIFIER') aliases.push(node);
+        else if (!this.byOid.has(node.oid)) this.byOid.set(node.oid, node);
       }
+    }
+    // A name given to an instance (DISMAN-EVENT-MIB's sysUpTimeInstance for sysUpTime.0) does not hide the
+    // object: OIDs under an OBJECT-TYPE are named after it, with the instance suffix.
+    for (const node of aliases) {
+      if (this.byOid.has(node.oid)) continue;
+      const parent = this.byOid.get(parentOf(node.oid));
+      if (parent?.macro !== 'OBJECT-TYPE') this.byOid.set(node.oid, node);
     }
     for (const node of this.byOid.values()) {
       const parent = this.byOid.get(parentOf(node.oid));
@@ -267,11 +278,9 @@ export class MibIndex {
     };
     const local = find(module);
     if (local) return { module, decl: local };
-    for (const imported of this.parsed.get(module)?.parsed.imports ?? []) {
-      if (!imported.symbols.includes(name)) continue;
-      const decl = find(imported.module);
-      if (decl) return { module: imported.module, decl };
-    }
+    const from = this.decls.get(module)?.imports.get(name);
+    const imported = from === undefined ? undefined : find(from);
+    if (imported) return { module: from!, decl: imported };
     // Lenient, as Net-SNMP is: a symbol imported from the wrong module, or not imported, still resolves.
     for (const other of this.decls.keys()) {
       const decl = other === module ? undefined : find(other);

@@ -305,12 +305,15 @@ function invalidOid(message: string): AdapterError {
   return new AdapterError('INVALID_INPUT', 'snmp', message);
 }
 
+/** Problems listed in one 422 at most (a hostile upload could have thousands). */
+const MAX_LISTED_PROBLEMS = 100;
+
 function unprocessable(problems: MibProblem[]): AdapterError {
   const first = problems[0];
   const missing = [...new Set(problems.flatMap((p) => p.missingImports ?? []))];
   const summary = missing.length > 0 ? `; missing IMPORTS: ${missing.join(', ')}` : '';
   return new AdapterError('UNPROCESSABLE', 'snmp', `${first.file} line ${first.line}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}${summary}`, {
-    mibErrors: problems,
+    mibErrors: problems.slice(0, MAX_LISTED_PROBLEMS),
   });
 }
 

@@ -387,6 +387,31 @@ export class SnmpService {
     const asked = request.concurrency ?? DEFAULT_TARGET_CONCURRENCY;
     const concurrency = Math.max(1, Math.min(asked, this.limits.maxTargetConcurrency, walks ? this.limits.maxWalks : Infinity, ones.length));
     const outcomes = new Array<TargetOutcome<T>>(ones.length);
+    // Walks and tables reserve the walk budget: one that finds it taken by others of this same request waits
+    // for one of them to end rather than fail (when none of them runs, the budget is taken by others: it fails).
+    let running = 0;
+    let waiting: (() => void)[] = [];
+    const released = () => {
+      const wake = waiting;
+      waiting = [];
+      for (const resume of wake) resume();
+    };
+    const attempt = async (one: OneTarget<R>): Promise<T> => {
+      for (;;) {
+        running++;
+        let wait: Promise<void> | undefined;
+        try {
+          return await run(one, signal);
+        } catch (err) {
+          if (!(walks && running > 1 && err instanceof AdapterError && err.code === 'UNAVAILABLE')) throw err;
+          wait = new Promise<void>((resume) => waiting.push(resume));
+        } finally {
+          running--;
+          if (wait === undefined) released();
+        }
+        await wait;
+      }
+    };
     let next = 0;
     const worker = async () => {
       while (next < ones.length && !signal?.aborted) {
@@ -395,7 +420,7 @@ export class SnmpService {
         const target = { host: one.host, port: one.port };
         let outcome: TargetOutcome<T>;
         try {
-          outcome = { index, target, ok: true, result: await run(one, signal) };
+          outcome = { index, target, ok: true, result: await attempt(one) };
         } catch (err) {
           if (!(err instanceof AdapterError)) throw err;
           outcome = { index, target, ok: false, error: err };

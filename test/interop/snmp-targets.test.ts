@@ -150,6 +150,14 @@ describe('targets on /snmp/get', () => {
     for (const result of tables.results) expect(result.rows.some((r) => r.values.ifDescr === 'lo')).toBe(true);
   });
 
+  it('tables of one request wait for each other when the walk buffer holds only one at a time', async () => {
+    const app = createApp(testDeps({ snmp: { walkBufferVarbinds: 150 } }));
+    const targets = [first.port, second.port, first.port, second.port].map((port) => ({ host: '127.0.0.1', port }));
+    const res = await app.request(jsonRequest('/snmp/table', { table: 'IF-MIB::ifTable', columns: ['ifDescr'], maxRows: 100, targets, concurrency: 4 }));
+    const { results } = (await res.json()) as { results: Result[] };
+    expect(results.map((r) => r.ok), JSON.stringify(results.map((r) => r.error))).toEqual([true, true, true, true]);
+  });
+
   it('refuses host with targets, and a v3 target without a user, with 400', async () => {
     const app = createApp(testDeps());
     const both = await app.request(jsonRequest('/snmp/get', { host: '127.0.0.1', oids: ['sysName.0'], targets: [{ host: '127.0.0.1' }] }));
