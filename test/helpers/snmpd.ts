@@ -71,7 +71,10 @@ export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST
   mkdirSync(persistentDir);
   const port = await freeUdpPort();
   const ports = [port];
-  for (let i = 0; i < (options.extraPorts ?? 0); i++) ports.push(await freeUdpPort());
+  while (ports.length < 1 + (options.extraPorts ?? 0)) {
+    const extra = await freeUdpPort();
+    if (!ports.includes(extra)) ports.push(extra);
+  }
   const confFile = join(dir, 'snmpd.conf');
   const logFile = join(dir, 'snmpd.log');
   const extraAddresses = ports.slice(1).map((p) => `agentAddress udp:127.0.0.1:${p}`);
