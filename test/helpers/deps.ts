@@ -27,7 +27,7 @@ export function testFoundations(config: Config, logger: Logger = createLogger('s
   return {
     logger,
     mib: testMib(config.snmp.mibDirs),
-    policy: targetPolicy(config, [config.http.port, config.traps.port]),
+    resolver: new Resolving(targetPolicy(config, [config.http.port, config.traps.port])),
     metrics: new PrometheusMetrics(),
   };
 }
