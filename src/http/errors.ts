@@ -18,7 +18,7 @@ const CODE_MAPPINGS: Record<AdapterErrorCode, CodeMapping> = {
   AGENT_ERROR: { status: 422, slug: '{sub}-error', title: 'The peer answered with an error status' },
   PROTOCOL: { status: 502, slug: '{sub}-protocol', title: 'The peer sent an invalid or unexpected answer' },
   UNRESOLVABLE: { status: 502, slug: 'target-unresolvable', title: 'The target name does not resolve' },
-  UNREACHABLE: { status: 502, slug: 'target-unreachable', title: 'The target cannot be reached' },
+  UNREACHABLE: { status: 502, slug: '{sub}-unreachable', title: 'The target cannot be reached' },
   INVALID_INPUT: { status: 400, slug: 'invalid-request', title: 'The request cannot be carried out as given' },
   VALIDATION: { status: 400, slug: 'validation', title: 'The request is invalid' },
   REFUSED_BY_POLICY: { status: 403, slug: 'target-denied', title: 'The target is refused by policy' },

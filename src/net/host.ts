@@ -9,10 +9,16 @@ export function bareHost(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
+/** An IP literal (IPv6 with or without brackets) or a DNS name. */
+export function isHostOrAddress(host: string): boolean {
+  const bare = bareHost(host);
+  return isIP(bare) !== 0 || DNS_NAME.test(bare);
+}
+
 /** The target of any request that connects somewhere: an IP literal (IPv6 with or without brackets) or a DNS name. */
 export const HostSchema = z
   .string()
   .min(1)
   .max(255)
-  .refine((host) => isIP(bareHost(host)) !== 0 || DNS_NAME.test(bareHost(host)), 'must be an IPv4 address, an IPv6 address (brackets optional) or a DNS name')
+  .refine(isHostOrAddress, 'must be an IPv4 address, an IPv6 address (brackets optional) or a DNS name')
   .meta({ example: '127.0.0.1' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { testDeps } from '../helpers/app.ts';
+import { closedPort } from '../helpers/probe-peers.ts';
 import {
   COMMUNITY_RO,
   COMMUNITY_RW,
@@ -387,6 +388,24 @@ describe('agent errors', () => {
     expect(res.json.type).toBe('/problems/snmp-timeout');
     expect(elapsed).toBeGreaterThanOrEqual(timeoutMs * (retries + 1) - 50);
     expect(elapsed).toBeLessThan(timeoutMs * (retries + 1) + 1000);
+  });
+
+  it('the three silent failures are told apart: closed port, wrong community, v3 user below its level', async () => {
+    const closed = await closedPort('udp');
+    const started = performance.now();
+    const unreachable = await post('/snmp/get', { port: closed, timeoutMs: 2000, retries: 1, oids: ['sysName.0'] });
+    expect(unreachable.status).toBe(502);
+    expect(unreachable.json).toMatchObject({ type: '/problems/snmp-unreachable', detail: expect.stringMatching(/port unreachable \(ICMP\)/) });
+    expect(performance.now() - started).toBeLessThan(1000); // at once, not after 2 × 2000 ms
+
+    const silent = await post('/snmp/get', { community: 'not-the-community', timeoutMs: 200, retries: 1, oids: ['sysName.0'] });
+    expect(silent.status).toBe(504);
+    expect(silent.json.detail).toMatch(/did not answer in \d+ ms \(2 attempts of 200 ms\)\. The usual causes: a wrong community/);
+
+    const belowLevel = await post('/snmp/get', { ...v3({ name: TEST_USERS.aes.name, level: 'noAuthNoPriv' }), oids: ['sysName.0'] });
+    expect(belowLevel.status).toBe(502);
+    expect(belowLevel.json).toMatchObject({ type: '/problems/snmp-auth' });
+    expect(belowLevel.json.detail).toMatch(/security level|authPriv/);
   });
 
   it('wrong v3 password answers 502 snmp-auth with the reason', async () => {
