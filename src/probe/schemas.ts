@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { tryParseCidr } from '../net/cidr.ts';
-import { DNS_NAME, isHostOrAddress } from '../net/host.ts';
+import { DNS_NAME, hostProblem } from '../net/host.ts';
 import { EXPECT_FLAGS, MAX_EXPECT_COST } from './matcher.ts';
 import { PROBE_ERROR_CODES, PROBE_PROTOCOLS, PROBE_STATES } from './types.ts';
 
@@ -60,10 +60,11 @@ const ProbeHostSchema = z
   .string()
   .min(1)
   .max(255)
-  .refine(
-    (host) => isHostOrAddress(host) || (host.includes('/') && tryParseCidr(host) !== undefined),
-    'must be an IPv4 address, an IPv6 address (brackets optional), a DNS name, or a CIDR range to scan (127.0.0.0/30)',
-  )
+  .superRefine((host, ctx) => {
+    if (host.includes('/') && tryParseCidr(host) !== undefined) return;
+    const problem = hostProblem(host);
+    if (problem) ctx.addIssue({ code: 'custom', message: host.includes('/') ? `${host} is not a CIDR range to scan (127.0.0.0/30)` : problem });
+  })
   .meta({ example: '127.0.0.1' });
 
 const ProtocolSchema = z.enum(PROBE_PROTOCOLS).meta({ description: 'Default `tcp`' });

@@ -42,6 +42,7 @@ export function testSnmpService(options: Partial<SnmpServiceOptions> = {}): Snmp
   const config = defaultConfig();
   return new SnmpService({
     mib: testMib(),
+    audit: () => {},
     resolver: new Resolving(new TargetPolicy()),
     metrics: snmpMetrics(new PrometheusMetrics({ processMetrics: false })),
     limits: config.snmp,

@@ -340,6 +340,30 @@ describe('NDJSON streaming walk', () => {
   });
 });
 
+describe('spellings the CLI accepts, against snmpd (issue #16)', () => {
+  it('version 3 as a number, protocols as snmpget -a SHA -x AES spells them', async () => {
+    const { name, authKey, privKey } = TEST_USERS.aes;
+    const user = { name, level: 'authPriv', authProtocol: 'SHA', authKey, privProtocol: 'AES', privKey };
+    const res = await post('/snmp/get', { version: 3, user, oids: ['sysName.0'] });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.varbinds[0].type).toBe('OctetString');
+  });
+
+  it('a binary value read with GET is written back by SET as it came ({ value, encoding: "hex" })', async () => {
+    const bytes = { oid: 'sysLocation.0', type: 'OctetString', value: '7261636b07', encoding: 'hex' }; // 'rack' and a BEL: DisplayString allows it, and it is not printable
+    const first = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [bytes] });
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    const read = await post('/snmp/get', { oids: ['sysLocation.0'] });
+    const [varbind] = read.json.varbinds;
+    expect(varbind).toMatchObject({ type: 'OctetString', value: '7261636b07', encoding: 'hex' });
+    const { oid, type, value, encoding } = varbind;
+    const back = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid, type, value, encoding }] });
+    expect(back.status, JSON.stringify(back.json)).toBe(200);
+    expect(back.json.varbinds[0]).toMatchObject({ value: '7261636b07', encoding: 'hex' });
+    await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysLocation.0', type: 'OctetString', value: 'rack 1' }] });
+  });
+});
+
 describe('agent errors', () => {
   it('set with a wrong type answers 422 with the agent error-status', async () => {
     const res = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysContact.0', type: 'Integer', value: 5 }] });
