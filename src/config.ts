@@ -52,6 +52,8 @@ export const ConfigSchema = z
         port: port.default(8080),
         host: z.string().min(1).default('0.0.0.0'),
         bodyLimitBytes: positiveInt.default(1024 * 1024),
+        /** Origins whose browser pages may call the API and open the trap stream; none by default. */
+        corsOrigins: stringList.default([]),
         shutdownTimeoutMs: positiveInt.default(10_000),
       })
       .strict()
@@ -176,6 +178,7 @@ function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.Z
 export const ENV_VARS: Record<string, readonly string[]> = {
   PORT: ['http', 'port'],
   HOST: ['http', 'host'],
+  CORS_ORIGINS: ['http', 'corsOrigins'],
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
   LOG_LEVEL: ['log', 'level'],
@@ -247,6 +250,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
 
   const secretIssues = resolveSecretRefs(raw, env);
   if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
+  trapHostFollowsHttpHost(raw);
 
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
@@ -296,6 +300,17 @@ function readConfigFile(fileName: string): { ok: true; value: Record<string, unk
     return { ok: false, message: `${fileName} must contain an object at the top level` };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * The trap listener binds where the HTTP listener binds unless told otherwise: HOST=127.0.0.1 keeps traps on
+ * loopback too. The all-addresses IPv4 host becomes `::`, which receives IPv4 and IPv6 alike.
+ */
+function trapHostFollowsHttpHost(raw: Record<string, unknown>): void {
+  const httpHost = (raw.http as Record<string, unknown> | undefined)?.host;
+  const traps = (raw.traps ?? {}) as Record<string, unknown>;
+  if (typeof httpHost !== 'string' || traps.host !== undefined) return;
+  setPath(raw, ['traps', 'host'], httpHost === '0.0.0.0' ? '::' : httpHost);
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

@@ -4,7 +4,7 @@ import { dhcpMetrics } from './dhcp/metrics.ts';
 import type { Logger } from './logger.ts';
 import type { PrometheusMetrics } from './metrics.ts';
 import { TargetPolicy } from './net/policy.ts';
-import { TargetResolver } from './net/resolve.ts';
+import type { TargetResolver } from './net/resolve.ts';
 import { probeMetrics } from './probe/metrics.ts';
 import { ProbeService } from './probe/runner.ts';
 import { Readiness } from './readiness.ts';
@@ -31,14 +31,13 @@ export interface Foundations {
   logger: Logger;
   /** The parsed MIBs (MibResolver.create: an explicit step at start). */
   mib: MibResolver;
-  /** The target policy, complete: the ports the service listens on are known when it is built. */
-  policy: TargetPolicy;
+  /** Resolution and the target policy, complete: the ports the service listens on are known when it is built. */
+  resolver: TargetResolver;
   metrics: PrometheusMetrics;
 }
 
 /** Builds the adapters. No I/O here: listeners are opened by main.ts. */
-export function buildDeps(config: Config, { logger, mib, policy, metrics }: Foundations): AppDeps {
-  const resolver = new TargetResolver(policy);
+export function buildDeps(config: Config, { logger, mib, resolver, metrics }: Foundations): AppDeps {
   return {
     config,
     logger,
@@ -46,6 +45,7 @@ export function buildDeps(config: Config, { logger, mib, policy, metrics }: Foun
     metrics,
     snmp: new SnmpService({
       mib,
+      audit: (entry) => logger.info({ audit: 'snmp-set', ...entry }, 'snmp set'),
       resolver,
       metrics: snmpMetrics(metrics),
       limits: config.snmp,

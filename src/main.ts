@@ -9,6 +9,7 @@ import { GracefulShutdown } from './http/graceful-shutdown.ts';
 import { problem, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { PrometheusMetrics } from './metrics.ts';
+import { TargetResolver } from './net/resolve.ts';
 import { MibResolver } from './snmp/mib.ts';
 import { bindTrapSocket } from './snmp/trap-receiver.ts';
 
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const trapSocket = await openTrapPort(config, logger);
   const ownPorts = [(server.address() as AddressInfo).port, ...(trapSocket.socket ? [trapSocket.socket.address().port] : [])];
 
-  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics: new PrometheusMetrics() });
+  const resolver = new TargetResolver(targetPolicy(config, ownPorts));
+  const deps = buildDeps(config, { logger, mib, resolver, metrics: new PrometheusMetrics() });
   app = createApp(deps);
   await startTraps(deps, trapSocket);
   deps.readiness.set('http', 'up');

@@ -55,15 +55,20 @@ function oidProblem(value: string, formatMessage: string): string | undefined {
   return SYMBOLIC_OID.test(value) ? undefined : formatMessage;
 }
 
-export const OidSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .superRefine((value, ctx) => {
-    const problem = oidProblem(value, OID_FORMAT);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .meta({ example: 'SNMPv2-MIB::sysName.0' });
+const oidString = () =>
+  z
+    .string()
+    .min(1)
+    .max(1024)
+    .superRefine((value, ctx) => {
+      const problem = oidProblem(value, OID_FORMAT);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+export const OidSchema = oidString().meta({ example: 'SNMPv2-MIB::sysName.0' });
+
+/** The same check, without an example: for optional filters, which an example would fill in (and narrow) in Swagger UI. */
+export const OidFilterSchema = oidString();
 
 /* ------------------------------------------------------------------ credentials (requests, profiles, trap users) */
 
@@ -74,16 +79,44 @@ const secret = (what: string) =>
     .max(256)
     .meta({ description: `${what}; never logged nor echoed`, format: 'password' });
 
+/**
+ * Protocol names as people write them: any case, with or without dashes, and Net-SNMP's own spellings
+ * (`-a SHA-256`, `-x AES-256-C`). The Net-SNMP tools' AES-256 is Blumenthal's key extension, AES-256-C Reeder's.
+ */
+const PROTOCOL_ALIASES: Record<string, string> = {
+  sha1: 'sha',
+  aes128: 'aes',
+  aes256: 'aes256b',
+  aes256c: 'aes256r',
+  aes256blumenthal: 'aes256b',
+  aes256reeder: 'aes256r',
+};
+
+function canonicalProtocol(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const compact = value.toLowerCase().replace(/[-_\s]/g, '');
+  return PROTOCOL_ALIASES[compact] ?? compact;
+}
+
+const AuthProtocolSchema = z
+  .preprocess(canonicalProtocol, z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']))
+  .meta({ description: 'Any case, with or without dashes: MD5, SHA (SHA-1), SHA-224, SHA-256, SHA-384, SHA-512' });
+
+const PrivProtocolSchema = z.preprocess(canonicalProtocol, z.enum(['des', 'aes', 'aes256b', 'aes256r'])).meta({
+  description:
+    'Any case: DES, AES (AES-128), AES-256 (aes256b: Blumenthal key extension, as the Net-SNMP tools) or AES-256-C (aes256r: Reeder key extension, as Cisco)',
+});
+
+/** Version 3 as well as "3": numbers as the CLI's -v 1, -v 2c, -v 3 read. */
+const VersionSchema = z.preprocess((v) => (v === 1 ? '1' : v === 2 ? '2c' : v === 3 ? '3' : v), z.enum(['1', '2c', '3']));
+
 export const SnmpUserSchema = z
   .object({
     name: z.string().min(1).max(32),
     level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('noAuthNoPriv'),
-    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authProtocol: AuthProtocolSchema.optional(),
     authKey: secret('authKey').optional(),
-    privProtocol: z
-      .enum(['des', 'aes', 'aes256b', 'aes256r'])
-      .optional()
-      .meta({ description: 'aes = AES-128; aes256b / aes256r = AES-256 with Blumenthal / Reeder key extension' }),
+    privProtocol: PrivProtocolSchema.optional(),
     privKey: secret('privKey').optional(),
   })
   .strict()
@@ -97,7 +130,6 @@ export const SnmpUserSchema = z
   })
   .meta({ id: 'SnmpUser', description: 'An SNMPv3 USM user (required for version 3)' });
 
-const VersionSchema = z.enum(['1', '2c', '3']);
 const CommunitySchema = z.string().min(1).max(255);
 const ContextSchema = z.string().max(255);
 
@@ -139,8 +171,8 @@ const targetShape = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name of a configured credential profile')
     .optional()
-    .meta({ description: 'Name of a credential profile configured on the server (snmp.credentials), used instead of version/community/user/context', example: 'core' }),
-  version: VersionSchema.optional().meta({ default: '2c' }),
+    .meta({ description: 'Name of a credential profile configured on the server (snmp.credentials), e.g. "core", used instead of version/community/user/context' }),
+  version: VersionSchema.optional().meta({ default: '2c', description: '"1", "2c" or "3" (the numbers 1, 2 and 3 are accepted too)' }),
   community: CommunitySchema.optional().meta({ description: 'v1/v2c community; never logged nor echoed', format: 'password', default: 'public' }),
   user: SnmpUserSchema.optional(),
   context: ContextSchema.optional().meta({ description: 'v3 context name', default: '' }),
@@ -176,13 +208,19 @@ export const SetVarbindSchema = z
     oid: OidSchema,
     type: z.enum(SET_TYPES),
     value: z
-      .union([z.string().max(65_535), z.number(), HexValueSchema])
+      .union([z.string().max(131_072), z.number(), HexValueSchema])
       .meta({ description: 'Integer types: number; Counter64: decimal string; OctetString: text or { "hex": "0a1b" }; Opaque: { "hex": … }; ObjectIdentifier: dotted; IpAddress: dotted IPv4' }),
+    encoding: z
+      .literal('hex')
+      .optional()
+      .meta({ description: 'As a GET answers binary values: `value` is then hex, so a varbind read can be written back as it came' }),
   })
   .strict()
+  .transform(({ encoding, ...vb }) => (encoding === 'hex' && typeof vb.value === 'string' ? { ...vb, value: { hex: vb.value } } : vb))
   .superRefine((vb, ctx) => {
     const problem = setValueProblem(vb.type, vb.value);
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    if (typeof vb.value === 'string' && vb.value.length > 65_535) ctx.addIssue({ code: 'custom', path: ['value'], message: 'text may be at most 65535 characters' });
   })
   .meta({ id: 'SnmpSetVarbind', example: { oid: 'SNMPv2-MIB::sysContact.0', type: 'OctetString', value: 'noc@example.net' } });
 
@@ -292,7 +330,7 @@ export function snmpRequestSchemas(limits: SnmpRequestLimits) {
         ctx.addIssue({ code: 'custom', path: ['nonRepeaters'], message: 'must not exceed the number of oids' });
       }
     })
-    .meta({ id: 'SnmpBulkRequest' });
+    .meta({ id: 'SnmpBulkRequest', example: { host: '127.0.0.1', community: 'public', oids: ['IF-MIB::ifDescr'], maxRepetitions: 10 } });
 
   const walk = z
     .object({
@@ -308,7 +346,7 @@ export function snmpRequestSchemas(limits: SnmpRequestLimits) {
     })
     .strict()
     .superRefine(oneOrManyTargets)
-    .meta({ id: 'SnmpWalkRequest' });
+    .meta({ id: 'SnmpWalkRequest', example: { host: '127.0.0.1', community: 'public', oid: 'SNMPv2-MIB::system' } });
 
   const table = z
     .object({
@@ -335,7 +373,10 @@ export function snmpRequestSchemas(limits: SnmpRequestLimits) {
     .object({ ...targetShape, varbinds: z.array(SetVarbindSchema).min(1).max(maxOids) })
     .strict()
     .superRefine(requireUserForV3)
-    .meta({ id: 'SnmpSetRequest' });
+    .meta({
+      id: 'SnmpSetRequest',
+      example: { host: '127.0.0.1', community: 'private', varbinds: [{ oid: 'SNMPv2-MIB::sysContact.0', type: 'OctetString', value: 'noc@example.net' }] },
+    });
 
   return { get, bulk, walk, table, set };
 }
@@ -480,8 +521,8 @@ export const MibModuleParamsSchema = z.object({
 
 export const TranslateQuerySchema = z
   .object({
-    name: OidSchema.optional().meta({ param: { name: 'name', in: 'query' }, example: 'IF-MIB::ifOperStatus.2', description: 'A MIB name, with an instance or not' }),
-    oid: OidSchema.optional().meta({ param: { name: 'oid', in: 'query' }, example: '1.3.6.1.2.1.2.2.1.8.2', description: 'A numeric OID' }),
+    name: OidFilterSchema.optional().meta({ param: { name: 'name', in: 'query' }, description: 'A MIB name, with an instance or not (IF-MIB::ifOperStatus.2); give name or oid' }),
+    oid: OidFilterSchema.optional().meta({ param: { name: 'oid', in: 'query' }, description: 'A numeric OID (1.3.6.1.2.1.2.2.1.8.2); give name or oid' }),
   })
   .strict()
   .refine((q) => (q.name === undefined) !== (q.oid === undefined), 'give exactly one of name and oid');

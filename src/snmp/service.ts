@@ -77,8 +77,18 @@ export interface WalkResult extends WalkSummary {
   varbinds: VarbindJson[];
 }
 
+/** One SET, for the audit log: who, which device, which OIDs, and their values before and after. */
+export interface SetAudit {
+  actor: string;
+  target: string;
+  outcome: string;
+  varbinds: { oid: string; name: string | undefined; before: VarbindJson['value'] | undefined; after: VarbindJson['value'] | undefined }[];
+}
+
 export interface SnmpServiceOptions {
   mib: MibResolver;
+  /** Where SET audit entries go (the service log, at info level). */
+  audit: (entry: SetAudit) => void;
   /** Resolves names once and applies the target policy; sessions connect to the address it returns. */
   resolver: TargetResolver;
   metrics: SnmpMetrics;
@@ -96,6 +106,7 @@ export interface SnmpServiceOptions {
  */
 export class SnmpService {
   readonly mib: MibResolver;
+  private readonly audit: (entry: SetAudit) => void;
   private readonly resolver: TargetResolver;
   private readonly metrics: SnmpMetrics;
   private readonly limits: SnmpLimits;
@@ -103,8 +114,9 @@ export class SnmpService {
   private readonly profiles: CredentialProfiles;
   private readonly walkBudget: WalkBudget;
 
-  constructor({ mib, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
+  constructor({ mib, audit, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
     this.mib = mib;
+    this.audit = audit;
     this.resolver = resolver;
     this.metrics = metrics;
     this.limits = limits;
@@ -141,14 +153,37 @@ export class SnmpService {
     });
   }
 
-  set(request: SnmpSetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+  /**
+   * Reads the values first (best effort), then sets them, and writes an audit entry either way: who, which
+   * device, which OIDs, the values before and as the agent confirmed them.
+   */
+  set(request: SnmpSetRequest, { signal, actor = 'anonymous' }: OperationOptions & { actor?: string } = {}): Promise<VarbindsResult> {
     return this.measured('set', async () => {
       if (!this.limits.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
       const wire = request.varbinds.map((vb) => this.toWire(vb));
       const started = performance.now();
       const spec = await this.sessionTarget(request, false);
-      const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
-      return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
+      const before = await this.withSession(spec, (session) => session.get(wire.map((vb) => vb.oid), signal)).catch(() => undefined);
+      const audit = (after: WireVarbind[] | undefined, outcome: string) =>
+        this.audit({
+          actor,
+          target: `${spec.address}:${spec.target.port}`,
+          outcome,
+          varbinds: wire.map((vb, i) => ({
+            oid: vb.oid,
+            name: this.mib.nameOf(vb.oid),
+            before: before?.[i] ? varbindToJson(before[i], this.mib).value : undefined,
+            after: after?.[i] ? varbindToJson(after[i], this.mib).value : undefined,
+          })),
+        });
+      try {
+        const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
+        audit(varbinds, 'ok');
+        return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
+      } catch (err) {
+        audit(undefined, outcomeOf(err));
+        throw err;
+      }
     });
   }
 

@@ -28,7 +28,7 @@ export function testFoundations(config: Config, logger: Logger = createLogger('s
   return {
     logger,
     mib: testMib(config.snmp.mibDirs, config.snmp.mibStoreDir),
-    policy: targetPolicy(config, [config.http.port, config.traps.port]),
+    resolver: new Resolving(targetPolicy(config, [config.http.port, config.traps.port])),
     metrics: new PrometheusMetrics(),
   };
 }
@@ -43,6 +43,7 @@ export function testSnmpService(options: Partial<SnmpServiceOptions> = {}): Snmp
   const config = defaultConfig();
   return new SnmpService({
     mib: testMib(),
+    audit: () => {},
     resolver: new Resolving(new TargetPolicy()),
     metrics: snmpMetrics(new PrometheusMetrics({ processMetrics: false })),
     limits: config.snmp,

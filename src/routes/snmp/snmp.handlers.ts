@@ -95,7 +95,7 @@ export function bulkHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['bulk
 }
 
 export function setHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['set']> {
-  return async (c) => c.json(await snmp.set(c.req.valid('json'), { signal: clientSignal(c) }), 200);
+  return async (c) => c.json(await snmp.set(c.req.valid('json'), { signal: clientSignal(c), actor: c.get('principal')?.name }), 200);
 }
 
 /** One JSON document (the walk is collected first, within the walk buffer), or NDJSON as the agent answers. */
