@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 function loadMibs(config: Config, logger: Logger): MibResolver {
   const started = performance.now();
   const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs, storeDir: config.snmp.mibStoreDir, maxUploadedModules: config.snmp.mibUploadMaxModules });
-  if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
+  for (const { file, reason } of mib.skipped) logger.warn({ file, reason }, `MIB file skipped: ${file}: ${reason}`);
   logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs, mibStoreDir: config.snmp.mibStoreDir }, 'MIBs loaded');
   return mib;
 }

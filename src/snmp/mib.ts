@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { fileURLToPath } from 'node:url';
 import { AdapterError } from '../errors.ts';
 import { isSmiKeyword, MibIndex, type MibModuleInfo, type MibModuleInput, type MibNode, type MibProblem, type MibSource } from './mib-index.ts';
@@ -137,7 +138,7 @@ export class MibResolver {
       return numeric.oid;
     }
     const { node, suffix } = this.parseName(text);
-    if (!node) throw invalidOid(`unknown MIB name "${suffix === undefined ? text : text.slice(0, text.length - suffix.length - 1)}"`);
+    if (!node) throw this.unknownName(suffix === undefined ? text : text.slice(0, text.length - suffix.length - 1));
     if (suffix !== undefined && !isDottedDecimal(suffix)) throw invalidOid(`"${oid}" has an instance suffix that is not numeric`);
     const full = suffix === undefined ? node.oid : `${node.oid}.${suffix}`;
     const problem = numericOidProblem(full);
@@ -151,6 +152,16 @@ export class MibResolver {
     if (numeric) return numeric.problem === undefined ? this.index.byOid.get(numeric.oid) : undefined;
     const { node, suffix } = this.parseName(nameOrOid.trim());
     return suffix === undefined ? node : undefined;
+  }
+
+  /** 'unknown MIB name', with the loaded names closest to it (`sysNme` → `sysName`). */
+  private unknownName(name: string): AdapterError {
+    const separator = name.indexOf('::');
+    const suggestions = separator >= 0
+      ? closestNames(name, this.index.byQualified.keys())
+      : closestNames(name, this.index.byName.keys());
+    const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
+    return invalidOid(`unknown MIB name "${name}"${hint}`);
   }
 
   /** The node `MODULE::name` or `name`, and the text after it ('0' in 'sysName.0'). */
@@ -299,6 +310,19 @@ function storedFileName(module: string): string {
 
 function ignoreMissing(err: NodeJS.ErrnoException): void {
   if (err.code !== 'ENOENT') throw err;
+}
+
+/** At most three names within a small edit distance of `name` (case-insensitive), closest first. */
+export function closestNames(name: string, candidates: Iterable<string>): string[] {
+  const wanted = name.toLowerCase();
+  const allowed = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
+  const near: { candidate: string; cost: number }[] = [];
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - wanted.length) > allowed) continue;
+    const cost = levenshtein(wanted, candidate.toLowerCase());
+    if (cost <= allowed) near.push({ candidate, cost });
+  }
+  return near.sort((a, b) => a.cost - b.cost || a.candidate.localeCompare(b.candidate)).slice(0, 3).map((n) => n.candidate);
 }
 
 function invalidOid(message: string): AdapterError {

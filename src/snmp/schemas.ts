@@ -206,7 +206,10 @@ const HexValueSchema = z.object({ hex: z.string().max(131_072) }).strict();
 export const SetVarbindSchema = z
   .object({
     oid: OidSchema,
-    type: z.enum(SET_TYPES),
+    type: z
+      .enum(SET_TYPES)
+      .optional()
+      .meta({ description: "Omitted: taken from the object's SYNTAX in the loaded MIBs, as snmpset's `=` does; an INTEGER with named numbers then also takes the name (\"down\")" }),
     value: z
       .union([z.string().max(131_072), z.number(), HexValueSchema])
       .meta({ description: 'Integer types: number; Counter64: decimal string; OctetString: text or { "hex": "0a1b" }; Opaque: { "hex": … }; ObjectIdentifier: dotted; IpAddress: dotted IPv4' }),
@@ -218,7 +221,7 @@ export const SetVarbindSchema = z
   .strict()
   .transform(({ encoding, ...vb }) => (encoding === 'hex' && typeof vb.value === 'string' ? { ...vb, value: { hex: vb.value } } : vb))
   .superRefine((vb, ctx) => {
-    const problem = setValueProblem(vb.type, vb.value);
+    const problem = vb.type === undefined ? undefined : setValueProblem(vb.type, vb.value);
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
     if (typeof vb.value === 'string' && vb.value.length > 65_535) ctx.addIssue({ code: 'custom', path: ['value'], message: 'text may be at most 65535 characters' });
   })

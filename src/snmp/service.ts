@@ -24,6 +24,7 @@ import {
   type WalkSummary,
 } from './schemas.ts';
 import { planTable, walkTable, type TablePlan } from './table.ts';
+import { typedSetVarbind } from './set-type.ts';
 import { SessionPool, type SessionPoolOptions, type SessionTarget, type SnmpSession } from './session.ts';
 import { decimalToCounter64, TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
 import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
@@ -160,7 +161,7 @@ export class SnmpService {
   set(request: SnmpSetRequest, { signal, actor = 'anonymous' }: OperationOptions & { actor?: string } = {}): Promise<VarbindsResult> {
     return this.measured('set', async () => {
       if (!this.limits.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
-      const wire = request.varbinds.map((vb) => this.toWire(vb));
+      const wire = request.varbinds.map((vb, position) => this.toWire(vb, position));
       const started = performance.now();
       const spec = await this.sessionTarget(request, false);
       const before = await this.withSession(spec, (session) => session.get(wire.map((vb) => vb.oid), signal)).catch(() => undefined);
@@ -514,10 +515,10 @@ export class SnmpService {
     }
   }
 
-  private toWire(vb: SnmpSetVarbind): WireVarbind {
-    const oid = this.mib.toNumeric(vb.oid);
+  private toWire(given: SnmpSetVarbind, position: number): WireVarbind {
+    const vb = typedSetVarbind(given, this.mib.toNumeric(given.oid), this.mib, position);
+    const { oid, value } = vb;
     const type = TYPE_TAGS[vb.type];
-    const value = vb.value;
     switch (vb.type) {
       case 'OctetString':
         return { oid, type, value: typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from((value as { hex: string }).hex, 'hex') };

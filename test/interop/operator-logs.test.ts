@@ -1,10 +1,14 @@
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { jsonRequest, testDeps } from '../helpers/app.ts';
 import { closedPort } from '../helpers/probe-peers.ts';
 import { COMMUNITY_RW, startSnmpd, type Snmpd } from '../helpers/snmpd.ts';
+import { startService } from '../helpers/service.ts';
 import { runSnmpTool } from '../helpers/traps-peers.ts';
 
 /** Logs an operator can use, and the small things that looked broken (issue #16, items 4 and 6). */
@@ -112,4 +116,23 @@ describe('small things', () => {
     const other = await app.request('/snmp/traps/recent', { headers: { origin: 'http://elsewhere.example', ...auth.headers } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+});
+
+describe('MIB loading, in the real service', () => {
+  it('logs one clear line per skipped file: which import is missing, or which line does not parse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netprobe-mibs-skipped-'));
+    writeFileSync(join(dir, 'ORPHAN-MIB.txt'), 'ORPHAN-MIB DEFINITIONS ::= BEGIN\nIMPORTS nope FROM NOPE-MIB;\norphan OBJECT IDENTIFIER ::= { nope 1 }\nEND\n');
+    writeFileSync(join(dir, 'BROKEN-MIB.txt'), 'BROKEN-MIB DEFINITIONS ::= BEGIN\nbroken OBJECT IDENTIFIER ::= {\n');
+    const service = await startService({ SNMP_MIB_DIRS: dir });
+    try {
+      const skipped = service.logs.map((line) => JSON.parse(line) as Record<string, any>).filter((l) => String(l.msg).startsWith('MIB file skipped'));
+      expect(skipped).toHaveLength(2);
+      expect(skipped.find((l) => l.file.endsWith('ORPHAN-MIB.txt'))?.msg).toMatch(/^MIB file skipped: .*ORPHAN-MIB\.txt: ORPHAN-MIB: line 2: ORPHAN-MIB imports from NOPE-MIB, which is not loaded$/);
+      expect(skipped.find((l) => l.file.endsWith('BROKEN-MIB.txt'))?.msg).toMatch(/^MIB file skipped: .*BROKEN-MIB\.txt: line \d+: /);
+      expect(service.logs.join('\n')).not.toContain('Cannot read properties');
+    } finally {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -364,6 +364,33 @@ describe('spellings the CLI accepts, against snmpd (issue #16)', () => {
   });
 });
 
+describe('SET types from the MIB, names suggested (issue #16)', () => {
+  it('a SET without a type takes it from the SYNTAX (sysContact: DisplayString → OctetString), read back by get', async () => {
+    const set = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysContact.0', value: 'noc untyped' }] });
+    expect(set.status, JSON.stringify(set.json)).toBe(200);
+    expect(set.json.varbinds[0]).toMatchObject({ type: 'OctetString', value: 'noc untyped' });
+    const read = await post('/snmp/get', { oids: ['sysContact.0'] });
+    expect(read.json.varbinds[0].value).toBe('noc untyped');
+  });
+
+  it('an untyped value that does not fit the SYNTAX is a 400 naming the field, the syntax and the named numbers', async () => {
+    const wrong = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'IF-MIB::ifAdminStatus.1', value: 'sideways' }] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.errors).toEqual([{ path: 'body.varbinds.0.value', message: expect.stringMatching(/IF-MIB::ifAdminStatus is INTEGER \(Integer\).*up\(1\), down\(2\)/) }]);
+    const noMib = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: '1.3.6.1.4.1.99999.1.0', value: 1 }] });
+    expect(noMib.status).toBe(400);
+    expect(noMib.json.errors[0]).toEqual({ path: 'body.varbinds.0.type', message: expect.stringContaining('give a type: no loaded MIB describes 1.3.6.1.4.1.99999.1.0 as an object') });
+  });
+
+  it('an unknown MIB name suggests the loaded names closest to it', async () => {
+    const res = await post('/snmp/get', { oids: ['sysNme.0'] });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toContain('unknown MIB name "sysNme"; did you mean "sysName"?');
+    const qualified = await post('/snmp/get', { oids: ['IF-MIB::ifDescrr.1'] });
+    expect(qualified.json.detail).toContain('did you mean "IF-MIB::ifDescr"?');
+  });
+});
+
 describe('agent errors', () => {
   it('set with a wrong type answers 422 with the agent error-status', async () => {
     const res = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysContact.0', type: 'Integer', value: 5 }] });
