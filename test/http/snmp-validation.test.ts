@@ -281,7 +281,7 @@ describe('OIDs that BER would rewrite are refused with 400 naming the field (iss
   it('valid edge OIDs pass validation (they fail later, for other reasons than their OID)', async () => {
     for (const oid of ['1.39.1', '2.39.1', '0.0', `1.3.6.${2 ** 32 - 1}`]) {
       const res = await post('/snmp/get', { ...LOCAL, oids: [oid] });
-      expect(res.body.type, oid).not.toMatch(/validation|invalid-request/);
+      expect(res.status, oid).not.toBe(400);
     }
   });
 });
