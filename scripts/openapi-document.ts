@@ -1,6 +1,6 @@
 import { createApp } from '../src/app.ts';
 import { defaultConfig } from '../src/config.ts';
-import { buildDeps, targetPolicy } from '../src/deps.ts';
+import { buildDeps, targetPolicy, trapEngineFor } from '../src/deps.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from '../src/http/openapi.ts';
 import { createLogger } from '../src/logger.ts';
 import { PrometheusMetrics } from '../src/metrics.ts';
@@ -12,11 +12,15 @@ export const OPENAPI_PATH = 'openapi/openapi.json';
 /** The OpenAPI document as committed: generated from the code with the default configuration. */
 export function openApiDocument(): string {
   const config = defaultConfig();
+  const logger = createLogger('silent');
+  const metrics = new PrometheusMetrics({ processMetrics: false });
   const foundations = {
-    logger: createLogger('silent'),
+    logger,
     mib: MibResolver.create({ mibDirs: [] }),
     resolver: new TargetResolver(targetPolicy(config, [])),
-    metrics: new PrometheusMetrics({ processMetrics: false }),
+    metrics,
+    trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
+    redis: undefined,
   };
   const app = createApp(buildDeps(config, foundations));
   return `${JSON.stringify(app.getOpenAPI31Document(OPENAPI_DOCUMENT_CONFIG), null, 2)}\n`;

@@ -32,7 +32,7 @@ export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): 
   app.use(requestLog(logger));
   if (config.http.corsOrigins.length > 0) app.use(crossOrigin(config.http.corsOrigins));
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
-  app.use(accessControlMiddleware(new AccessControl(config)));
+  app.use(accessControlMiddleware(new AccessControl(config, deps.rateLimit)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, WIRE_VERSIONS } from './reply.ts';
 import type { MibResolver } from './mib.ts';
-import { notificationToEvent, type LibraryNotification } from './trap-decode.ts';
+import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
 import { toLibraryUser } from './usm.ts';
 
 export type TrapsConfig = Config['traps'];
@@ -205,10 +205,14 @@ export class TrapReceiver {
       this.drop('invalidNotification', rinfo);
       return;
     }
-    if (!this.deps.bus.publish(decoded.event)) {
+    // Informs were acknowledged already, by the library, whatever becomes of the event from here on.
+    const fingerprint = this.config.dedupMs > 0 ? trapFingerprint(decoded.event) : undefined;
+    const outcome = this.deps.bus.publish(decoded.event, { fingerprint });
+    if (outcome.status === 'dropped' && outcome.reason === 'tooLarge') {
       this.drop('tooLarge', rinfo);
       return;
     }
+    // Suppressed duplicates and events the bus could not keep (backlog full) are counted by the bus.
     this.counters.received[decoded.event.version]++;
     this.counters.receivedByPduType[decoded.event.pduType]++;
   };

@@ -1,6 +1,6 @@
 import type { Config } from '../../src/config.ts';
 import { defaultConfig } from '../../src/config.ts';
-import { buildDeps, targetPolicy, type AppDeps, type Foundations } from '../../src/deps.ts';
+import { buildDeps, targetPolicy, trapEngineFor, type AppDeps, type Foundations } from '../../src/deps.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { PrometheusMetrics } from '../../src/metrics.ts';
 import type { TargetResolver } from '../../src/net/resolve.ts';
@@ -25,11 +25,15 @@ export function testMib(dirs: string[] = [], storeDir?: string): MibResolver {
 
 /** What main.ts prepares before building the adapters, for a config that listens nowhere. */
 export function testFoundations(config: Config, logger: Logger = createLogger('silent')): Foundations {
+  const metrics = new PrometheusMetrics();
   return {
     logger,
     mib: testMib(config.snmp.mibDirs, config.snmp.mibStoreDir),
     resolver: new Resolving(targetPolicy(config, [config.http.port, config.traps.port])),
-    metrics: new PrometheusMetrics(),
+    metrics,
+    // In-process tests run the embedded engine; Redis mode is tested through service processes.
+    trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
+    redis: undefined,
   };
 }
 
