@@ -18,6 +18,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The standard MIB set, with its licence (mibs/COPYING.net-snmp); loaded at start.
+COPY mibs ./mibs
 USER node
 EXPOSE 8080 162/udp
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -4,6 +4,7 @@ import { buildDeps, targetPolicy, trapEngineFor } from '../src/deps.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from '../src/http/openapi.ts';
 import { createLogger } from '../src/logger.ts';
 import { PrometheusMetrics } from '../src/metrics.ts';
+import { TargetResolver } from '../src/net/resolve.ts';
 import { MibResolver } from '../src/snmp/mib.ts';
 
 export const OPENAPI_PATH = 'openapi/openapi.json';
@@ -16,7 +17,7 @@ export function openApiDocument(): string {
   const foundations = {
     logger,
     mib: MibResolver.create({ mibDirs: [] }),
-    policy: targetPolicy(config, []),
+    resolver: new TargetResolver(targetPolicy(config, [])),
     metrics,
     trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
     redis: undefined,

@@ -55,6 +55,8 @@ export const ConfigSchema = z
         port: port.default(8080),
         host: z.string().min(1).default('0.0.0.0'),
         bodyLimitBytes: positiveInt.default(1024 * 1024),
+        /** Origins whose browser pages may call the API and open the trap stream; none by default. */
+        corsOrigins: stringList.default([]),
         shutdownTimeoutMs: positiveInt.default(10_000),
       })
       .strict()
@@ -73,6 +75,14 @@ export const ConfigSchema = z
         maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
         walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
         setEnabled: boolFromString.default(true),
+        /** Targets one request may poll (`targets`), and how many of them at once at most. */
+        maxTargets: positiveInt.default(1_000),
+        maxTargetConcurrency: positiveInt.default(256),
+        /** Pooled SNMP sessions (one UDP socket each): room for the agents polled regularly. */
+        maxSessions: positiveInt.default(1_024),
+        /** Where uploaded MIB modules are kept across restarts (a volume); in memory only when unset. */
+        mibStoreDir: z.string().min(1).optional(),
+        mibUploadMaxModules: positiveInt.default(256),
         /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
         credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
       })
@@ -212,6 +222,7 @@ function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.Z
 export const ENV_VARS: Record<string, readonly string[]> = {
   PORT: ['http', 'port'],
   HOST: ['http', 'host'],
+  CORS_ORIGINS: ['http', 'corsOrigins'],
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
   LOG_LEVEL: ['log', 'level'],
@@ -221,6 +232,11 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
   SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
+  SNMP_MAX_TARGETS: ['snmp', 'maxTargets'],
+  SNMP_MAX_TARGET_CONCURRENCY: ['snmp', 'maxTargetConcurrency'],
+  SNMP_MAX_SESSIONS: ['snmp', 'maxSessions'],
+  MIB_STORE_DIR: ['snmp', 'mibStoreDir'],
+  SNMP_MIB_UPLOAD_MAX_MODULES: ['snmp', 'mibUploadMaxModules'],
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],
@@ -305,6 +321,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
 
   const secretIssues = resolveSecretRefs(raw, env);
   if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
+  trapHostFollowsHttpHost(raw);
 
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
@@ -356,6 +373,17 @@ function readConfigFile(fileName: string): { ok: true; value: Record<string, unk
     return { ok: false, message: `${fileName} must contain an object at the top level` };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * The trap listener binds where the HTTP listener binds unless told otherwise: HOST=127.0.0.1 keeps traps on
+ * loopback too. The all-addresses IPv4 host becomes `::`, which receives IPv4 and IPv6 alike.
+ */
+function trapHostFollowsHttpHost(raw: Record<string, unknown>): void {
+  const httpHost = (raw.http as Record<string, unknown> | undefined)?.host;
+  const traps = (raw.traps ?? {}) as Record<string, unknown>;
+  if (typeof httpHost !== 'string' || traps.host !== undefined) return;
+  setPath(raw, ['traps', 'host'], httpHost === '0.0.0.0' ? '::' : httpHost);
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

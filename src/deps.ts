@@ -15,7 +15,7 @@ import { RateLimiter, SharedRateLimiter, type RateLimit } from './http/rate-limi
 import type { Logger } from './logger.ts';
 import type { MetricsRegistrar, PrometheusMetrics } from './metrics.ts';
 import { TargetPolicy } from './net/policy.ts';
-import { TargetResolver } from './net/resolve.ts';
+import type { TargetResolver } from './net/resolve.ts';
 import { probeMetrics } from './probe/metrics.ts';
 import type { RedisConnections } from './redis/connection.ts';
 import { ProbeService } from './probe/runner.ts';
@@ -47,8 +47,8 @@ export interface Foundations {
   logger: Logger;
   /** The parsed MIBs (MibResolver.create: an explicit step at start). */
   mib: MibResolver;
-  /** The target policy, complete: the ports the service listens on are known when it is built. */
-  policy: TargetPolicy;
+  /** Resolution and the target policy, complete: the ports the service listens on are known when it is built. */
+  resolver: TargetResolver;
   metrics: PrometheusMetrics;
   /** The trap bus engine: MemoryEngine, or RedisStreamEngine over the connections main.ts opened (TRAP_BUS). */
   trapEngine: BusEngine<TrapFilterFields>;
@@ -59,8 +59,7 @@ export interface Foundations {
 }
 
 /** Builds the adapters. No I/O here: listeners and connections are opened by main.ts. */
-export function buildDeps(config: Config, { logger, mib, policy, metrics, trapEngine, redis, dedicatedRedis }: Foundations): AppDeps {
-  const resolver = new TargetResolver(policy);
+export function buildDeps(config: Config, { logger, mib, resolver, metrics, trapEngine, redis, dedicatedRedis }: Foundations): AppDeps {
   const traps = new TrapService(config.traps, { mib, logger, metrics, engine: trapEngine });
   const forwarders = new TrapForwarders(config.traps.forwarders, {
     queueFor: forwarderQueues(config, traps.bus, dedicatedRedis, logger),
@@ -75,7 +74,15 @@ export function buildDeps(config: Config, { logger, mib, policy, metrics, trapEn
     readiness: new Readiness(),
     metrics,
     rateLimit: rateLimitFor(config, redis),
-    snmp: new SnmpService({ mib, resolver, metrics: snmpMetrics(metrics), limits: config.snmp, credentials: config.snmp.credentials }),
+    snmp: new SnmpService({
+      mib,
+      audit: (entry) => logger.info({ audit: 'snmp-set', ...entry }, 'snmp set'),
+      resolver,
+      metrics: snmpMetrics(metrics),
+      limits: config.snmp,
+      credentials: config.snmp.credentials,
+      sessions: { maxSessions: config.snmp.maxSessions },
+    }),
     traps,
     forwarders,
     probes: new ProbeService({ resolver, metrics: probeMetrics(metrics), limits: config.probe }),

@@ -10,6 +10,7 @@ import { problem, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { PrometheusMetrics } from './metrics.ts';
 import { openRedis } from './redis/connection.ts';
+import { TargetResolver } from './net/resolve.ts';
 import { MibResolver } from './snmp/mib.ts';
 import { bindTrapSocket } from './snmp/trap-receiver.ts';
 
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   const metrics = new PrometheusMetrics();
   const redis = config.redis.url ? openRedis(config.redis, logger) : undefined;
   const trapEngine = trapEngineFor(config, { redis, metrics, logger });
-  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics, trapEngine, redis: redis?.client, dedicatedRedis: redis?.dedicated });
+  const resolver = new TargetResolver(targetPolicy(config, ownPorts));
+  const deps = buildDeps(config, { logger, mib, resolver, metrics, trapEngine, redis: redis?.client, dedicatedRedis: redis?.dedicated });
   // A forwarder aimed at an address the target policy denies stops the start here, naming the rule.
   await deps.forwarders.checkTargets();
   app = createApp(deps);
@@ -73,9 +75,9 @@ async function main(): Promise<void> {
 /** Parses the MIBs now, rather than on the first request or trap, and says which files could not be loaded. */
 function loadMibs(config: Config, logger: Logger): MibResolver {
   const started = performance.now();
-  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs });
-  if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
-  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs, storeDir: config.snmp.mibStoreDir, maxUploadedModules: config.snmp.mibUploadMaxModules });
+  for (const { file, reason } of mib.skipped) logger.warn({ file, reason }, `MIB file skipped: ${file}: ${reason}`);
+  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs, mibStoreDir: config.snmp.mibStoreDir }, 'MIBs loaded');
   return mib;
 }
 

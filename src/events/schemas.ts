@@ -3,16 +3,16 @@ import { BUS_ENGINES, BUS_STATES } from './bus-engine.ts';
 import { tryParseCidr } from '../net/cidr.ts';
 import { STREAM_ID_PATTERN } from './stream-id.ts';
 
+/** An event id as a client sends it back (`since`, Last-Event-ID): no example, a pre-filled id would narrow what Try it out shows. */
+export const EventIdParamSchema = z.string().regex(STREAM_ID_PATTERN, 'must be an event id as sent in the `id:` field');
+
 /** An event id as clients see and send it back: opaque, compared by equality only. */
-export const EventIdSchema = z
-  .string()
-  .regex(STREAM_ID_PATTERN, 'must be an event id as sent in the `id:` field')
-  .meta({
-    id: 'EventId',
-    description:
-      "Opaque event id (today `<ms>-<seq>`, the shape of a Redis stream id; do not parse it). Ids increase and never repeat, also across restarts; with TRAP_BUS=redis they are the shared stream's ids, the same on every replica. Send the last one back as Last-Event-ID or `since` to resume.",
-    example: '1764327210744-0',
-  });
+export const EventIdSchema = EventIdParamSchema.meta({
+  id: 'EventId',
+  description:
+    "Opaque event id (today `<ms>-<seq>`, the shape of a Redis stream id; do not parse it). Ids increase and never repeat, also across restarts; with TRAP_BUS=redis they are the shared stream's ids, the same on every replica. Send the last one back as Last-Event-ID or `since` to resume.",
+  example: '1764327210744-0',
+});
 
 /** The trap bus as /readyz reports it. */
 export const BusStatusSchema = z

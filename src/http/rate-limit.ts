@@ -74,11 +74,16 @@ export interface SharedRateLimiterOptions {
 export class SharedRateLimiter implements RateLimit {
   /** Requests decided by the local fallback because Redis could not be asked. */
   fallbacks = 0;
+  /** Until the client's first connection succeeds or fails, requests wait a moment for it rather than be limited per process. */
+  private firstConnection: Promise<void> | undefined;
 
-  constructor(private readonly options: SharedRateLimiterOptions) {}
+  constructor(private readonly options: SharedRateLimiterOptions) {
+    if (options.client.status !== 'ready') this.firstConnection = firstConnection(options.client).then(() => (this.firstConnection = undefined));
+  }
 
   async take(caller: string): Promise<number> {
     const { client, ratePerSecond, burst, keyPrefix, fallback } = this.options;
+    if (this.firstConnection) await this.firstConnection;
     if (client.status === 'ready') {
       try {
         const wait = Number(await TOKEN_BUCKET_SCRIPT.run(client, [`${keyPrefix}ratelimit:${encodeURIComponent(caller)}`], [ratePerSecond, burst]));
@@ -90,4 +95,22 @@ export class SharedRateLimiter implements RateLimit {
     this.fallbacks++;
     return fallback.take(caller);
   }
+}
+
+const FIRST_CONNECTION_WAIT_MS = 1_000;
+
+/** Resolves when the client is first ready, or its first attempt failed, or after FIRST_CONNECTION_WAIT_MS. */
+function firstConnection(client: Redis): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, FIRST_CONNECTION_WAIT_MS);
+    timer.unref();
+    client.once('ready', done);
+    client.once('close', done);
+  });
 }

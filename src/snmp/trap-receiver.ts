@@ -95,12 +95,16 @@ export class TrapReceiver {
     socketErrors: 0,
   };
 
+  /** Drops are counted always, and logged at most once per reason and DROP_LOG_INTERVAL_MS: a flood must not flood the log. */
+  private readonly dropLog: DropLog;
+
   constructor(
     private readonly config: TrapsConfig,
     private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
   ) {
     this.userNames = new Set(config.users.map((user) => user.name));
     this.libraryUsers = new Map(config.users.map((user) => [user.name, toLibraryUser(user)]));
+    this.dropLog = new DropLog(deps.logger);
   }
 
   /**
@@ -299,7 +303,9 @@ export class TrapReceiver {
   private drop(reason: DropReason, rinfo: dgram.RemoteInfo | undefined): void {
     if (this.current) this.current.handled = true;
     this.counters.dropped[reason]++;
-    this.deps.logger.debug({ reason, source: rinfo ? { address: unmapIPv4(rinfo.address), port: rinfo.port } : undefined }, 'trap dropped');
+    const source = rinfo ? `${unmapIPv4(rinfo.address)}:${rinfo.port}` : 'unknown';
+    this.deps.logger.debug({ reason, source }, 'trap dropped'); // every one, at debug level
+    this.dropLog.note(reason, source);
   }
 }
 
@@ -451,5 +457,30 @@ class SocketForLibrary {
 
   dispatch(buffer: Buffer, rinfo: dgram.RemoteInfo): void {
     this.handler?.(buffer, rinfo);
+  }
+}
+
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs dropped datagrams, rate-limited: the first drop of a reason at once, then at most one line per
+ * reason and interval, with how many were dropped since and the last source.
+ */
+class DropLog {
+  private readonly pending = new Map<DropReason, { count: number; source: string; loggedAt: number }>();
+
+  constructor(private readonly logger: Logger) {}
+
+  note(reason: DropReason, source: string): void {
+    const now = Date.now();
+    const entry = this.pending.get(reason);
+    if (entry === undefined || now - entry.loggedAt >= DROP_LOG_INTERVAL_MS) {
+      const dropped = (entry?.count ?? 0) + 1;
+      this.logger.warn({ reason, source, dropped, sinceMs: entry ? now - entry.loggedAt : 0 }, 'trap datagrams dropped');
+      this.pending.set(reason, { count: 0, source, loggedAt: now });
+      return;
+    }
+    entry.count++;
+    entry.source = source;
   }
 }

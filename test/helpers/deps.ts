@@ -15,7 +15,8 @@ import { TargetResolver as Resolving } from '../../src/net/resolve.ts';
 const mibs = new Map<string, MibResolver>();
 
 /** The MIBs of `dirs`, parsed once per test file (it takes a while). */
-export function testMib(dirs: string[] = []): MibResolver {
+export function testMib(dirs: string[] = [], storeDir?: string): MibResolver {
+  if (storeDir !== undefined) return MibResolver.create({ mibDirs: dirs, storeDir }); // uploads change it: one per caller
   const key = dirs.join(',');
   let mib = mibs.get(key);
   if (!mib) mibs.set(key, (mib = MibResolver.create({ mibDirs: dirs })));
@@ -27,8 +28,8 @@ export function testFoundations(config: Config, logger: Logger = createLogger('s
   const metrics = new PrometheusMetrics();
   return {
     logger,
-    mib: testMib(config.snmp.mibDirs),
-    policy: targetPolicy(config, [config.http.port, config.traps.port]),
+    mib: testMib(config.snmp.mibDirs, config.snmp.mibStoreDir),
+    resolver: new Resolving(targetPolicy(config, [config.http.port, config.traps.port])),
     metrics,
     // In-process tests run the embedded engine; Redis mode is tested through service processes.
     trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
@@ -47,6 +48,7 @@ export function testSnmpService(options: Partial<SnmpServiceOptions> = {}): Snmp
   const config = defaultConfig();
   return new SnmpService({
     mib: testMib(),
+    audit: () => {},
     resolver: new Resolving(new TargetPolicy()),
     metrics: snmpMetrics(new PrometheusMetrics({ processMetrics: false })),
     limits: config.snmp,

@@ -1,10 +1,11 @@
 // What Redis changes besides the trap stream (issue #13): the per-token rate limit shared by every
 // replica, the password from a mounted file, and the checks at start. Real redis-server, real processes.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../helpers/redis.ts';
+import { freeTcpPort, startRedis, type RedisServer } from '../helpers/redis.ts';
 import { eventually, readiness, snmptrapTo, startReplica, type Replica } from '../helpers/replicas.ts';
 import { runServiceToExit, startService, type RunningService } from '../helpers/service.ts';
 
@@ -48,6 +49,25 @@ describe('the password', () => {
   }, 60_000);
 });
 
+describe('rediss:// (TLS)', () => {
+  it('connects with TLS to a redis-server that only speaks TLS on that port, trusting a private CA through NODE_EXTRA_CA_CERTS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netprobe-redis-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const tlsPort = await freeTcpPort();
+    const tls = await startRedis(['--tls-port', String(tlsPort), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', cert, '--tls-auth-clients', 'no']);
+    try {
+      const replica = await startReplica('tls', `rediss://127.0.0.1:${tlsPort}`, { NODE_EXTRA_CA_CERTS: cert, TRAP_STREAM: 'netprobe:tls' });
+      started.push(replica);
+      await snmptrapTo(replica, 'over-tls');
+      await eventually('the trap in the stream', async () => JSON.stringify(await tls.command('XRANGE', 'netprobe:tls', '-', '+')), (text) => text.includes('over-tls'));
+    } finally {
+      await tls.stop();
+    }
+  }, 60_000);
+});
+
 describe('checks at start', () => {
   it.each([
     [{ TRAP_BUS: 'redis' }, /TRAP_BUS: TRAP_BUS=redis needs REDIS_URL/],
@@ -67,7 +87,7 @@ describe('the per-token rate limit, shared by every replica', () => {
     // The bus stays in memory: the rate limit is shared whenever REDIS_URL is set.
     TRAP_BUS: 'memory',
     API_TOKENS: JSON.stringify([{ name: 'shared-limit', token: TOKEN, scopes: ['read', 'traps'] }]),
-    RATE_LIMIT_PER_SECOND: '0.1',
+    RATE_LIMIT_PER_SECOND: '0.01', // one token per 100 s: none refills during the test
     RATE_LIMIT_BURST: String(BURST),
   };
 

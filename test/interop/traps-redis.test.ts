@@ -66,10 +66,16 @@ function flatInfo(reply: unknown): Map<string, unknown> {
 }
 
 describe('one stream for every replica', () => {
-  it('/readyz names the bus: redis, up, nothing waiting', async () => {
+  it('/readyz names the bus: redis, up, nothing waiting; so do the metrics', async () => {
     const { status, body } = await readiness(a);
     expect(status).toBe(200);
     expect(body.trapBus).toEqual({ engine: 'redis', state: 'up', backlog: { events: 0, bytes: 0 } });
+    await snmptrapTo(a, `${newTag()}metrics`);
+    const metrics = await eventually('an append observed', () => scrape(a.baseUrl), (text) => metricValue(text, 'netprobe_trap_bus_append_seconds_count') >= 1);
+    expect(metricValue(metrics, 'netprobe_trap_bus_state', '{engine="redis",state="up"}')).toBe(1);
+    expect(metricValue(metrics, 'netprobe_trap_bus_state', '{engine="redis",state="down"}')).toBe(0);
+    expect(metricValue(metrics, 'netprobe_trap_bus_backlog_events')).toBe(0);
+    expect(metricValue(metrics, 'netprobe_trap_bus_reconnects_total')).toBe(0);
   });
 
   it('traps sent with snmptrap to A and to B, interleaved, reach a subscriber on each replica: all of them, in the same order, with the same ids', async () => {

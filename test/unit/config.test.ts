@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, shutdownTimeoutMs: 10000 });
+    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, corsOrigins: [], shutdownTimeoutMs: 10000 });
     expect(result.config.log.level).toBe('info');
     expect(result.config.traps.port).toBe(1162);
   });

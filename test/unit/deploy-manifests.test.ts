@@ -16,6 +16,7 @@ const MODELS: Record<string, string> = {
   'v1/ConfigMap': 'kubernetes-models/v1',
   'v1/Secret': 'kubernetes-models/v1',
   'v1/Service': 'kubernetes-models/v1',
+  'v1/PersistentVolumeClaim': 'kubernetes-models/v1',
   'apps/v1/Deployment': 'kubernetes-models/apps/v1',
   'apps/v1/StatefulSet': 'kubernetes-models/apps/v1',
   'networking.k8s.io/v1/NetworkPolicy': 'kubernetes-models/networking.k8s.io/v1',

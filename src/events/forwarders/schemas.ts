@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OidSchema } from '../../snmp/schemas.ts';
+import { OidFilterSchema } from '../../snmp/schemas.ts';
 import { AddressRangeSchema } from '../schemas.ts';
 import { TRAP_VERSIONS } from '../trap-event.ts';
 
@@ -17,7 +17,7 @@ export const ForwarderFilterSchema = z
   .object({
     source: AddressRangeSchema.optional().meta({ description: 'The UDP sender is this address or in this range' }),
     origin: AddressRangeSchema.optional().meta({ description: '`origin.address` (snmpTrapAddress.0 or a v1 agent-addr) is this address or in this range' }),
-    trapOid: OidSchema.optional().meta({ description: 'trapOid is this OID or under it (numeric or a MIB name)', example: 'IF-MIB::linkDown' }),
+    trapOid: OidFilterSchema.optional().meta({ description: 'trapOid is this OID or under it (numeric or a MIB name)', example: 'IF-MIB::linkDown' }),
     version: z.enum(TRAP_VERSIONS).optional(),
   })
   .strict()

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
 import { ForwarderListStatusSchema } from '../../events/forwarders/schemas.ts';
-import { AddressRangeSchema, EventIdSchema } from '../../events/schemas.ts';
+import { AddressRangeSchema, EventIdParamSchema, EventIdSchema } from '../../events/schemas.ts';
 import { TRAP_VERSIONS, TrapEventSchema } from '../../events/trap-event.ts';
-import { OidSchema } from '../../snmp/schemas.ts';
+import { OidFilterSchema } from '../../snmp/schemas.ts';
 
 export const TrapGapSchema = z
   .object({
@@ -31,21 +31,18 @@ export const TrapStreamMessageSchema = z
 
 const sourceParam = AddressRangeSchema.optional().openapi({
   param: { name: 'source', in: 'query' },
-  description: 'Only notifications whose UDP sender (`source.address`) is this IP address or in this CIDR range (IPv4 or IPv6)',
-  example: '192.0.2.0/24',
+  description: 'Only notifications whose UDP sender (`source.address`) is this IP address or in this CIDR range (IPv4 or IPv6), e.g. 127.0.0.1 or 10.0.0.0/8',
 });
 
 const originParam = AddressRangeSchema.optional().openapi({
   param: { name: 'origin', in: 'query' },
   description:
-    'Only notifications whose `origin.address` (snmpTrapAddress.0, or a v1 agent-addr other than the sender: the device behind a trap forwarder or NAT) is this address or in this range; events without an origin do not match',
-  example: '192.0.2.7',
+    'Only notifications whose `origin.address` (snmpTrapAddress.0, or a v1 agent-addr other than the sender: the device behind a trap forwarder or NAT) is this address or in this range, e.g. 192.0.2.7; events without an origin do not match',
 });
 
-const trapOidParam = OidSchema.optional().openapi({
+const trapOidParam = OidFilterSchema.optional().openapi({
   param: { name: 'trapOid', in: 'query' },
   description: 'Only notifications whose trapOid is this OID or under it, on whole arcs; numeric or a MIB name (IF-MIB::linkDown, 1.3.6.1.6.3.1.1.5)',
-  example: 'IF-MIB::linkDown',
 });
 
 const versionParam = z
@@ -56,11 +53,11 @@ const versionParam = z
 export const TrapFilterQuerySchema = z.object({ source: sourceParam, origin: originParam, trapOid: trapOidParam, version: versionParam });
 
 const StreamQuerySchema = TrapFilterQuerySchema.extend({
-  since: EventIdSchema.optional().openapi({
+  since: EventIdParamSchema.optional().openapi({
     param: { name: 'since', in: 'query' },
     description: 'Resume after this event id (as Last-Event-ID does; the header wins when both are given)',
   }),
-});
+}).strict();
 
 const RecentQuerySchema = TrapFilterQuerySchema.extend({
   limit: z.coerce
@@ -70,11 +67,11 @@ const RecentQuerySchema = TrapFilterQuerySchema.extend({
     .max(10_000)
     .default(100)
     .openapi({ param: { name: 'limit', in: 'query' }, description: 'At most this many events' }),
-  since: EventIdSchema.optional().openapi({
+  since: EventIdParamSchema.optional().openapi({
     param: { name: 'since', in: 'query' },
     description: 'Only events after this id, oldest first (for polling: pass the last id you got)',
   }),
-});
+}).strict();
 
 export const TrapRecentResponseSchema = z
   .object({
@@ -94,10 +91,10 @@ const STREAM_DESCRIPTION = `Server-sent events: one \`event: trap\` message per 
 
 Notifications whose event JSON exceeds TRAP_MAX_EVENT_BYTES are dropped and counted (\`netprobe_traps_dropped_total{reason="tooLarge"}\`). HEAD answers the stream's headers without subscribing.
 
-At most TRAP_MAX_SUBSCRIBERS streams are open at once (503 beyond). When the service shuts down it ends each stream after a final comment.`;
+At most TRAP_MAX_SUBSCRIBERS streams are open at once (503 beyond). When the service shuts down it ends each stream after a final comment.\n\n**Swagger UI cannot show a stream**: its Try it out waits for the response to end, which a stream never does. Use curl: \`curl -N -H 'Authorization: Bearer <token>' 'http://127.0.0.1:8080/snmp/traps?version=2c'\`, or an EventSource in a browser (the console at /console, when served, does this).`;
 
 const lastEventIdHeader = z.object({
-  'last-event-id': EventIdSchema.optional().openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'Resume after this event id' }),
+  'last-event-id': EventIdParamSchema.optional().openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'Resume after this event id' }),
 });
 
 export const trapStreamRoute = defineRoute('traps', {
