@@ -36,7 +36,7 @@ function TokenForm({ onChange }) {
     setSaved(false);
     onChange();
   };
-  return html`<form class="token" onSubmit=${submit} aria-label="API token">
+  return html`<form class="token" onSubmit=${submit}>
     <label for="token">API token</label>
     <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" value=${token}
       onInput=${(e) => setToken(e.currentTarget.value)} placeholder="bearer token" />
