@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,11 @@ import { OIDS, runSnmpTool } from '../helpers/traps-peers.ts';
  * Screenshots go to a temporary folder; `npm run screenshots` (CONSOLE_SCREENSHOTS=docs) writes them to
  * docs/console-*.png instead, as committed and shown in the README.
  */
+
+// Names of the page's globals, for the functions that page.evaluate runs in the browser (the project's
+// TypeScript has no DOM library: the service never runs in a browser).
+declare const document: any, sessionStorage: any, localStorage: any, location: any, getComputedStyle: any, Node: any, scrollTo: any;
+type DomElement = any;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'console-test-token-0123456789abcdef';
@@ -278,7 +283,7 @@ describe('the console in headless Chromium, against the real service', { timeout
     await probe.getByLabel('TLS: report untrusted certificates instead of failing').check();
     await probe.getByRole('button', { name: 'Probe', exact: true }).click();
     await expect.poll(() => probe.locator('.probe-results .summary').innerText(), { timeout: WAIT }).toMatch(/^4 probes, 3 ok/);
-    const states = await probe.locator('.probe-result').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.state));
+    const states = await probe.locator('.probe-result').evaluateAll((items) => items.map((item) => (item as DomElement).dataset.state));
     expect(states).toEqual(['open', 'open', 'closed', 'open']);
     const tlsResult = probe.locator('.probe-result').nth(3);
     expect(await tlsResult.locator('.segment').evaluateAll((s) => s.map((e) => e.className))).toEqual(['segment phase-dnsMs', 'segment phase-connectMs', 'segment phase-tlsMs']);
@@ -295,7 +300,7 @@ describe('the console in headless Chromium, against the real service', { timeout
     // Every form control has a label.
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')]
-        .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label'))
+        .filter((el) => (el as DomElement).labels?.length === 0 && !el.getAttribute('aria-label'))
         .map((el) => el.outerHTML),
     );
     expect(unlabelled).toEqual([]);
@@ -307,8 +312,8 @@ describe('the console in headless Chromium, against the real service', { timeout
     for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        return el ? `${el.tagName.toLowerCase()}:${(el as HTMLInputElement).labels?.[0]?.innerText ?? el.innerText ?? ''}` : '';
+        const el = document.activeElement as DomElement | null;
+        return el ? `${el.tagName.toLowerCase()}:${(el as DomElement).labels?.[0]?.innerText ?? el.innerText ?? ''}` : '';
       }));
     }
     expect(reached).toEqual(expect.arrayContaining(['a:Skip to content', 'a:Traps', 'a:Explore', 'a:Probe', 'input:API token', 'input:Source (IP or CIDR)', 'button:Pause']));
@@ -317,7 +322,7 @@ describe('the console in headless Chromium, against the real service', { timeout
     for (const id of ['traps', 'explore', 'probe'] as const) {
       await showPage(id);
       const samples = await page.evaluate(() => {
-        const background = (el: Element | null): string => {
+        const background = (el: DomElement | null): string => {
           for (let node = el; node; node = node.parentElement) {
             const color = getComputedStyle(node).backgroundColor;
             if (!/rgba\(.*, 0\)$/.test(color) && color !== 'transparent') return color;
@@ -326,13 +331,13 @@ describe('the console in headless Chromium, against the real service', { timeout
         };
         return [...document.querySelectorAll('body *')]
           .filter((el) => {
-            const html = el as HTMLElement;
+            const html = el as DomElement;
             const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
-            return ownText && html.offsetParent !== null && !(html as HTMLButtonElement).disabled && !html.closest('[disabled], .u-axis, .visually-hidden');
+            return ownText && html.offsetParent !== null && !(html as DomElement).disabled && !html.closest('[disabled], .u-axis, .visually-hidden');
           })
           .map((el) => {
             const style = getComputedStyle(el);
-            return { text: (el as HTMLElement).innerText.slice(0, 40), color: style.color, background: background(el), size: parseFloat(style.fontSize), bold: Number(style.fontWeight) >= 700 };
+            return { text: (el as DomElement).innerText.slice(0, 40), color: style.color, background: background(el), size: parseFloat(style.fontSize), bold: Number(style.fontWeight) >= 700 };
           });
       });
       const poor = samples

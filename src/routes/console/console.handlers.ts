@@ -31,8 +31,6 @@ const VENDOR_FILES: readonly VendorFile[] = [
   { package: 'uplot', file: 'dist/uPlot.esm.js', specifier: 'uplot' },
   { package: 'uplot', file: 'dist/uPlot.min.css' },
   { package: 'eventsource-parser', file: 'dist/index.js', specifier: 'eventsource-parser' },
-  { package: 'eventsource-parser', file: 'dist/errors.js' },
-  { package: 'eventsource-parser', file: 'dist/parse.js' },
 ];
 
 const vendorUrl = (vendor: VendorFile) => `/console/vendor/${vendor.package}/${basename(vendor.file)}`;
