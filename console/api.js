@@ -1,4 +1,3 @@
-// @ts-check
 import { createParser } from 'eventsource-parser';
 
 /**

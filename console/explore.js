@@ -1,4 +1,3 @@
-// @ts-check
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { download, postNdjson, requestJson } from './api.js';
 import { DataTable, ErrorMessage, Field, html } from './ui.js';

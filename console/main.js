@@ -1,4 +1,3 @@
-// @ts-check
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { fetchDocument, loadToken, saveToken } from './api.js';

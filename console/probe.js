@@ -1,4 +1,3 @@
-// @ts-check
 import { useState } from 'preact/hooks';
 import { download, requestJson } from './api.js';
 import { ErrorMessage, Field, html } from './ui.js';

@@ -1,4 +1,3 @@
-// @ts-check
 import htm from 'htm';
 import { h } from 'preact';
 import { useMemo, useState } from 'preact/hooks';

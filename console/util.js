@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Pure helpers of the console: no DOM, no network, so the tests run them in Node
  * (test/unit/console-util.test.ts).
@@ -47,10 +46,11 @@ export function compareOids(a, b) {
   return left.length - right.length;
 }
 
+const isEmpty = (v) => v === undefined || v === null || v === '';
+
 /** Compares two cell values: numbers (and numeric strings) by value, OIDs by arcs, the rest as text; empty last. */
 export function compareValues(a, b) {
-  const empty = (v) => v === undefined || v === null || v === '';
-  if (empty(a) || empty(b)) return empty(a) === empty(b) ? 0 : empty(a) ? 1 : -1;
+  if (isEmpty(a) || isEmpty(b)) return isEmpty(a) === isEmpty(b) ? 0 : isEmpty(a) ? 1 : -1;
   const x = typeof a === 'number' ? a : /^-?\d+(\.\d+)?$/.test(String(a)) ? Number(a) : NaN;
   const y = typeof b === 'number' ? b : /^-?\d+(\.\d+)?$/.test(String(b)) ? Number(b) : NaN;
   if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
@@ -59,7 +59,7 @@ export function compareValues(a, b) {
 }
 
 /**
- * Rows sorted by one column (a stable sort; the input is not changed).
+ * Rows sorted by one column (a stable sort; the input is not changed); empty cells stay last either way.
  * @param {any[]} rows
  * @param {(row: any) => unknown} value
  * @param {'ascending' | 'descending'} direction
@@ -68,7 +68,11 @@ export function sortRows(rows, value, direction) {
   const sign = direction === 'descending' ? -1 : 1;
   return rows
     .map((row, index) => ({ row, index }))
-    .sort((a, b) => sign * compareValues(value(a.row), value(b.row)) || a.index - b.index)
+    .sort((a, b) => {
+      const [x, y] = [value(a.row), value(b.row)];
+      const order = isEmpty(x) || isEmpty(y) ? compareValues(x, y) : sign * compareValues(x, y);
+      return order || a.index - b.index;
+    })
     .map(({ row }) => row);
 }
 
