@@ -58,3 +58,9 @@ export function fileServer(table: () => FileTable, headers: Record<string, strin
     return c.body(body, 200, { 'content-type': contentType, ...headers });
   };
 }
+
+/** A page of ours (Swagger UI, the console): the HTML around its title, head elements and body. */
+export function htmlPage(title: string, head: string[], body: string[]): string {
+  const indent = (lines: string[]) => lines.map((line) => `  ${line}\n`).join('');
+  return `<!doctype html>\n<html lang="en">\n<head>\n${indent(['<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">', `<title>${title}</title>`, ...head])}</head>\n<body>\n${indent(body)}</body>\n</html>\n`;
+}

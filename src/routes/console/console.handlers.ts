@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentTypeOf, fileServer, packageDir } from '../../http/static-files.ts';
+import { contentTypeOf, fileServer, htmlPage, packageDir } from '../../http/static-files.ts';
 import type { AppRouteHandler } from '../../http/types.ts';
 import type { consoleFile, consolePage, consoleSlash, consoleVendorFile } from './console.routes.ts';
 
@@ -54,24 +54,20 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const CONSOLE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>netprobe console</title>
-  <link rel="icon" href="/console/app/icon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="${vendorUrl(VENDOR_FILES.find((vendor) => vendor.file.endsWith('.css'))!)}">
-  <link rel="stylesheet" href="/console/app/console.css">
-  <script type="importmap">${IMPORT_MAP}</script>
-  <script type="module" src="/console/app/main.js"></script>
-</head>
-<body>
-  <div id="app"><p class="boot">Loading the console…</p></div>
-  <noscript><p>The netprobe console needs JavaScript. The API is described at <a href="/docs">/docs</a>.</p></noscript>
-</body>
-</html>
-`;
+const CONSOLE_HTML = htmlPage(
+  'netprobe console',
+  [
+    '<link rel="icon" href="/console/app/icon.svg" type="image/svg+xml">',
+    ...VENDOR_FILES.filter((vendor) => vendor.file.endsWith('.css')).map((vendor) => `<link rel="stylesheet" href="${vendorUrl(vendor)}">`),
+    '<link rel="stylesheet" href="/console/app/console.css">',
+    `<script type="importmap">${IMPORT_MAP}</script>`,
+    '<script type="module" src="/console/app/main.js"></script>',
+  ],
+  [
+    '<div id="app"><p class="boot">Loading the console…</p></div>',
+    '<noscript><p>The netprobe console needs JavaScript. The API is described at <a href="/docs">/docs</a>.</p></noscript>',
+  ],
+);
 
 const NOSNIFF = { 'x-content-type-options': 'nosniff' };
 

@@ -4,9 +4,9 @@ import { consoleFile, consolePage, consoleSlash, consoleVendorFile } from './con
 
 /** The browser console (GET /console): static files only, so it adds nothing to the API's requests. */
 export function consoleRoutes() {
-  return createRouter()
-    .openapi(consolePage, consolePageHandler())
-    .openapi(consoleSlash, consoleSlashHandler())
-    .openapi(consoleFile, consoleFileHandler())
-    .openapi(consoleVendorFile, consoleVendorFileHandler());
+  const router = createRouter();
+  // The page, then the files it loads.
+  router.openapi(consolePage, consolePageHandler()).openapi(consoleSlash, consoleSlashHandler());
+  router.openapi(consoleFile, consoleFileHandler()).openapi(consoleVendorFile, consoleVendorFileHandler());
+  return router;
 }

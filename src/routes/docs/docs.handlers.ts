@@ -1,28 +1,21 @@
 import { join } from 'node:path';
-import { fileServer, packageDir } from '../../http/static-files.ts';
+import { fileServer, htmlPage, packageDir } from '../../http/static-files.ts';
 import type { AppRouteHandler } from '../../http/types.ts';
 import type { docsAsset, docsInit, docsPage, docsSlash, openApiDocument } from './docs.routes.ts';
 
 /** The Swagger UI assets the page loads, from the swagger-ui-dist package. */
 const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'];
 
-const DOCS_HTML = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>netprobe API</title>
-  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="/docs/assets/swagger-ui-bundle.js"></script>
-  <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-  <script src="/docs/init.js"></script>
-</body>
-</html>
-`;
+const DOCS_HTML = htmlPage(
+  'netprobe API',
+  ['<link rel="stylesheet" href="/docs/assets/swagger-ui.css">', '<link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">'],
+  [
+    '<div id="swagger-ui"></div>',
+    '<script src="/docs/assets/swagger-ui-bundle.js"></script>',
+    '<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>',
+    '<script src="/docs/init.js"></script>',
+  ],
+);
 
 // A separate file rather than an inline script, so a strict Content-Security-Policy can forbid inline scripts.
 const INIT_JS = `window.ui = SwaggerUIBundle({
