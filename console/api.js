@@ -107,7 +107,7 @@ function parseLine(line, onLine) {
  * caller decides whether to reconnect) and rejects with an ApiError when it is refused.
  * @param {Record<string, string>} query
  * @param {string | undefined} lastEventId
- * @param {(message: { event: string, id: string | undefined, data: any }) => void} onMessage
+ * @param {(message: { event: string, id: string | undefined, data: any, size: number }) => void} onMessage
  * @param {AbortSignal} signal
  * @param {() => void} onOpen
  */
@@ -130,7 +130,7 @@ export async function streamTraps(query, lastEventId, onMessage, signal, onOpen)
       } catch {
         return;
       }
-      onMessage({ event: message.event ?? 'message', id: message.id, data });
+      onMessage({ event: message.event ?? 'message', id: message.id, data, size: message.data.length });
     },
   });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

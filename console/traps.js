@@ -10,8 +10,9 @@ import { displayValue, hexOf, perSecond, TRAP_CSV_COLUMNS, toCsv, toNdjson, varb
  * service replays what arrived meanwhile, in order. A dropped stream reconnects the same way, and says so.
  */
 
-/** Items kept in the page (oldest dropped first), and rows drawn. */
+/** Items kept in the page, by count and by the size of their JSON (oldest dropped first), and rows drawn. */
 const MAX_ITEMS = 5000;
+const MAX_ITEM_CHARS = 32 * 1024 * 1024;
 const MAX_ROWS = 500;
 const HISTORY = 200;
 const CHART_SECONDS = 300;
@@ -53,9 +54,18 @@ export function TrapsPage({ features, visible }) {
     });
   }, []);
 
+  const kept = useRef(0);
   const add = useCallback((item) => {
     items.current.push(item);
-    if (items.current.length > MAX_ITEMS) items.current.splice(0, items.current.length - MAX_ITEMS);
+    kept.current += item.size ?? 0;
+    let drop = 0;
+    let freed = 0;
+    while (drop < items.current.length - 1 && (items.current.length - drop > MAX_ITEMS || kept.current - freed > MAX_ITEM_CHARS)) {
+      freed += items.current[drop].size ?? 0;
+      drop++;
+    }
+    items.current.splice(0, drop);
+    kept.current -= freed;
     if (item.kind === 'trap') {
       times.current.push(Date.parse(item.event.receivedAt));
       if (times.current.length > MAX_ITEMS) times.current.splice(0, times.current.length - MAX_ITEMS);
@@ -74,7 +84,7 @@ export function TrapsPage({ features, visible }) {
         if (lastId.current === undefined) {
           const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== '')), limit: String(HISTORY) });
           const recent = await requestJson('GET', `/snmp/traps/recent?${query}`, undefined, signal);
-          for (const event of recent.events) add({ kind: 'trap', event });
+          for (const event of recent.events) add({ kind: 'trap', event, size: JSON.stringify(event).length });
           lastId.current = String(recent.lastId);
         }
       } catch (err) {
@@ -94,7 +104,7 @@ export function TrapsPage({ features, visible }) {
             (message) => {
               if (message.event === 'trap') {
                 lastId.current = message.id ?? String(message.data.id);
-                add({ kind: 'trap', event: message.data });
+                add({ kind: 'trap', event: message.data, size: message.size });
               } else if (message.event === 'gap') {
                 setGaps((n) => n + 1);
                 add({ kind: 'gap', missed: message.data.missed, at: new Date().toISOString() });
@@ -133,6 +143,7 @@ export function TrapsPage({ features, visible }) {
   const apply = (event) => {
     event.preventDefault();
     items.current = [];
+    kept.current = 0;
     times.current = [];
     lastId.current = undefined;
     setSelected(undefined);
@@ -143,6 +154,7 @@ export function TrapsPage({ features, visible }) {
 
   const clear = () => {
     items.current = [];
+    kept.current = 0;
     times.current = [];
     setSelected(undefined);
     changed();
