@@ -134,7 +134,7 @@ export function TrapsPage({ features, visible }) {
         }
         attempt++;
         setStatus('reconnecting');
-        await sleep(retryAfter ? retryAfter * 1000 : Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)), signal);
+        await sleep(retryAfter ? retryAfter * 1000 : Math.min(5_000, 250 * 2 ** attempt), signal);
       }
     })();
     return () => controller.abort();
