@@ -21,6 +21,8 @@ COPY package.json package-lock.json ./
 COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The standard MIB set, with its licence (mibs/COPYING.net-snmp); loaded at start.
+COPY mibs ./mibs
 # The browser console's own files, served as they are (its libraries come from node_modules).
 COPY console ./console
 USER node

@@ -229,7 +229,7 @@ function tableView(table) {
   const rows = (table.rows ?? []).map((row) => {
     const flat = { __index: row.index };
     for (const [name, value] of Object.entries(row.indexValues ?? {})) flat[`index:${name}`] = value;
-    for (const [name, value] of Object.entries(row.values ?? {})) flat[name] = value;
+    for (const [name, value] of Object.entries(row.values ?? {})) flat[name] = row.enum?.[name] !== undefined ? `${row.enum[name]}(${value})` : value;
     return flat;
   });
   const indexNames = (table.index ?? []).map((part) => part.name);
@@ -246,6 +246,26 @@ function tableView(table) {
   return { columns, rows: rows.sort((a, b) => compareOids(a.__index, b.__index)) };
 }
 
+/** GET /snmp/translate's answer (MibTranslation) as terms and their text, in reading order. */
+function translationFacts(node) {
+  const syntax = node.syntax;
+  const facts = [
+    ['name', node.name],
+    ['OID', node.oid],
+    ['kind', node.kind],
+    ['syntax', syntax && [syntax.name, syntax.base !== syntax.name ? `(${syntax.base})` : '', ...(syntax.textualConventions ?? [])].filter(Boolean).join(' ')],
+    ['display hint', syntax?.displayHint],
+    ['enums', syntax?.enums && Object.entries(syntax.enums).map(([name, value]) => `${name}(${value})`).join(', ')],
+    ['sizes', syntax?.sizes?.map(([min, max]) => (min === max ? String(min) : `${min}..${max}`)).join(' | ')],
+    ['access', node.access],
+    ['status', node.status],
+    ['units', node.units],
+    ['index', node.index?.map((part) => (part.implied ? `IMPLIED ${part.name}` : part.name)).join(', ')],
+    ['augments', node.augments],
+  ];
+  return facts.filter(([, text]) => text !== undefined && text !== '');
+}
+
 /** Loaded MIB modules (GET /snmp/mibs) and a look-up by name or OID (GET /snmp/translate), each when the service has it. */
 function MibBrowser({ features, onUse }) {
   const [modules, setModules] = useState(/** @type {any[] | undefined} */ (undefined));
@@ -258,7 +278,7 @@ function MibBrowser({ features, onUse }) {
     setError(undefined);
     try {
       const answer = await requestJson('GET', '/snmp/mibs');
-      setModules(Array.isArray(answer) ? answer : (answer.modules ?? []));
+      setModules(answer.modules);
     } catch (err) {
       setError(err);
     }
@@ -276,7 +296,7 @@ function MibBrowser({ features, onUse }) {
     }
   };
 
-  const shownModules = (modules ?? []).filter((m) => String(m.name ?? m).toLowerCase().includes(filter.toLowerCase()));
+  const shownModules = (modules ?? []).filter((m) => m.name.toLowerCase().includes(filter.toLowerCase()));
   const nodeName = node ? (node.name ?? node.oid) : '';
   return html`<section class="mibs" aria-labelledby="mibs-title">
     <h3 id="mibs-title">MIB browser</h3>
@@ -289,29 +309,13 @@ function MibBrowser({ features, onUse }) {
       : null}
     ${node
       ? html`<div class="node">
-          <dl class="facts">
-            ${Object.entries(node)
-              .filter(([key]) => key !== 'children' && key !== 'enums')
-              .map(([key, value]) => html`<dt>${key}</dt><dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>`)}
-            ${node.enums
-              ? html`<dt>enums</dt><dd>${(Array.isArray(node.enums) ? node.enums : Object.entries(node.enums).map(([k, v]) => `${k}(${v})`))
-                  .map((e) => (typeof e === 'object' ? `${e.name}(${e.value})` : e))
-                  .join(', ')}</dd>`
-              : null}
-          </dl>
+          <dl class="facts">${translationFacts(node).map(([term, text]) => html`<dt>${term}</dt><dd>${text}</dd>`)}</dl>
+          ${node.description ? html`<p class="description" tabindex="0">${node.description}</p>` : null}
           <div class="actions">
             <button type="button" onClick=${() => onUse(nodeName, 'get')}>Use in get</button>
             <button type="button" onClick=${() => onUse(nodeName, 'walk')}>Walk from here</button>
-            ${features.table ? html`<button type="button" onClick=${() => onUse(nodeName, 'table')}>Use as table</button>` : null}
+            ${features.table && node.index ? html`<button type="button" onClick=${() => onUse(nodeName, 'table')}>Use as table</button>` : null}
           </div>
-          ${Array.isArray(node.children) && node.children.length > 0
-            ? html`<ul class="children" aria-label="Children">
-                ${node.children.map((child) => {
-                  const name = typeof child === 'string' ? child : (child.name ?? child.oid);
-                  return html`<li><button type="button" class="link" onClick=${() => translate(name)}>${name}</button></li>`;
-                })}
-              </ul>`
-            : null}
         </div>`
       : null}
     ${features.mibs
@@ -319,9 +323,9 @@ function MibBrowser({ features, onUse }) {
         ? html`<${Field} label="Filter modules" name="moduleFilter" value=${filter} onInput=${(e) => setFilter(e.currentTarget.value)} />
             <ul class="modules" aria-label="Loaded MIB modules">
               ${shownModules.map((m) => {
-                const name = String(m.name ?? m);
+                const name = m.name;
                 return html`<li><button type="button" class="link" title="Start a look-up in this module" onClick=${() => setQuery(`${name}::`)} disabled=${!features.translate}>${name}</button>
-                  ${m.source ? html` <small>${m.source}</small>` : null}${m.objects ?? m.objectCount ? html` <small>${m.objects ?? m.objectCount} objects</small>` : null}</li>`;
+                  <small> ${m.source}, ${m.objects} objects</small></li>`;
               })}
             </ul>`
         : html`<button type="button" onClick=${loadModules}>List loaded MIB modules</button>`

@@ -85,7 +85,8 @@ export function TrapsPage({ features, visible }) {
           const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== '')), limit: String(HISTORY) });
           const recent = await requestJson('GET', `/snmp/traps/recent?${query}`, undefined, signal);
           for (const event of recent.events) add({ kind: 'trap', event, size: JSON.stringify(event).length });
-          lastId.current = String(recent.lastId);
+          // null: the stream has no event yet; the stream then starts from now.
+          lastId.current = recent.lastId ?? undefined;
         }
       } catch (err) {
         if (signal.aborted) return;

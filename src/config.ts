@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BUS_ENGINES } from './events/bus-engine.ts';
 import { parseRule } from './net/policy.ts';
 import { CredentialProfileSchema, SnmpUserSchema } from './snmp/schemas.ts';
 import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
@@ -12,6 +13,7 @@ import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-bud
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
 const boolFromString = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])])
   .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v)));
@@ -52,6 +54,8 @@ export const ConfigSchema = z
         port: port.default(8080),
         host: z.string().min(1).default('0.0.0.0'),
         bodyLimitBytes: positiveInt.default(1024 * 1024),
+        /** Origins whose browser pages may call the API and open the trap stream; none by default. */
+        corsOrigins: stringList.default([]),
         shutdownTimeoutMs: positiveInt.default(10_000),
       })
       .strict()
@@ -70,6 +74,14 @@ export const ConfigSchema = z
         maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
         walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
         setEnabled: boolFromString.default(true),
+        /** Targets one request may poll (`targets`), and how many of them at once at most. */
+        maxTargets: positiveInt.default(1_000),
+        maxTargetConcurrency: positiveInt.default(256),
+        /** Pooled SNMP sessions (one UDP socket each): room for the agents polled regularly. */
+        maxSessions: positiveInt.default(1_024),
+        /** Where uploaded MIB modules are kept across restarts (a volume); in memory only when unset. */
+        mibStoreDir: z.string().min(1).optional(),
+        mibUploadMaxModules: positiveInt.default(256),
         /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
         credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
       })
@@ -94,6 +106,28 @@ export const ConfigSchema = z
         subscriberQueueBytes: positiveInt.default(4 * 1024 * 1024),
         queuesMaxBytes: positiveInt.default(64 * 1024 * 1024),
         maxSubscribers: positiveInt.default(2_000),
+        /** memory: one process, the embedded default; redis: replicas share one Redis stream (needs REDIS_URL). */
+        bus: z.enum(BUS_ENGINES).default('memory'),
+        stream: z.string().min(1).max(200).default('netprobe:traps'),
+        streamMaxLen: positiveInt.default(100_000),
+        /** 0: no retention by age. */
+        streamMaxAgeMs: nonNegativeInt.default(0),
+        busBacklog: positiveInt.default(100_000),
+        busBacklogBytes: positiveInt.default(64 * 1024 * 1024),
+        /** 0: no duplicate suppression. */
+        dedupMs: nonNegativeInt.default(0),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host, e.g. redis://redis:6379 or rediss://redis.example.net:6380/0')
+          .optional(),
+        /** Resolved from REDIS_PASSWORD, REDIS_PASSWORD_FILE, or { env } / { file } in the config file. */
+        password: z.string().min(1).optional(),
+        keyPrefix: z.string().min(1).max(100).default('netprobe:'),
       })
       .strict()
       .prefault({}),
@@ -141,9 +175,26 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.traps.bus === 'redis' && config.redis.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['traps', 'bus'], message: 'TRAP_BUS=redis needs REDIS_URL (redis://host:6379 or rediss://host:6380)' });
+    }
+    if (config.redis.password !== undefined && config.redis.url !== undefined && new URL(config.redis.url).password !== '') {
+      ctx.addIssue({ code: 'custom', path: ['redis', 'password'], message: 'the password is given twice: in REDIS_URL and in REDIS_PASSWORD / REDIS_PASSWORD_FILE; give it once' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.ZodType<T[]>): T[] {
   if (Array.isArray(value)) return value;
@@ -168,6 +219,7 @@ function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.Z
 export const ENV_VARS: Record<string, readonly string[]> = {
   PORT: ['http', 'port'],
   HOST: ['http', 'host'],
+  CORS_ORIGINS: ['http', 'corsOrigins'],
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
   LOG_LEVEL: ['log', 'level'],
@@ -177,6 +229,11 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
   SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
+  SNMP_MAX_TARGETS: ['snmp', 'maxTargets'],
+  SNMP_MAX_TARGET_CONCURRENCY: ['snmp', 'maxTargetConcurrency'],
+  SNMP_MAX_SESSIONS: ['snmp', 'maxSessions'],
+  MIB_STORE_DIR: ['snmp', 'mibStoreDir'],
+  SNMP_MIB_UPLOAD_MAX_MODULES: ['snmp', 'mibUploadMaxModules'],
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],
@@ -191,6 +248,16 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_SUBSCRIBER_QUEUE_BYTES: ['traps', 'subscriberQueueBytes'],
   TRAP_QUEUES_MAX_BYTES: ['traps', 'queuesMaxBytes'],
   TRAP_MAX_SUBSCRIBERS: ['traps', 'maxSubscribers'],
+  TRAP_BUS: ['traps', 'bus'],
+  TRAP_STREAM: ['traps', 'stream'],
+  TRAP_STREAM_MAXLEN: ['traps', 'streamMaxLen'],
+  TRAP_STREAM_MAX_AGE_MS: ['traps', 'streamMaxAgeMs'],
+  TRAP_BUS_BACKLOG: ['traps', 'busBacklog'],
+  TRAP_BUS_BACKLOG_BYTES: ['traps', 'busBacklogBytes'],
+  TRAP_DEDUP_MS: ['traps', 'dedupMs'],
+  REDIS_URL: ['redis', 'url'],
+  REDIS_PASSWORD: ['redis', 'password'],
+  REDIS_KEY_PREFIX: ['redis', 'keyPrefix'],
   DHCP_INTERFACE: ['dhcp', 'interface'],
   DHCP_MAC: ['dhcp', 'mac'],
   API_TOKENS: ['auth', 'tokens'],
@@ -231,9 +298,16 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     setPath(raw, path, value);
     fromEnv.set(path.join('.'), name);
   }
+  // A password in a mounted file (a Kubernetes Secret volume): read like the other secret references.
+  if (env.REDIS_PASSWORD_FILE) {
+    if (env.REDIS_PASSWORD) return { ok: false, issues: [{ source: 'REDIS_PASSWORD_FILE', message: 'give REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both' }] };
+    setPath(raw, ['redis', 'password'], { file: env.REDIS_PASSWORD_FILE });
+    fromEnv.set('redis.password', 'REDIS_PASSWORD_FILE');
+  }
 
   const secretIssues = resolveSecretRefs(raw, env);
   if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
+  trapHostFollowsHttpHost(raw);
 
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
@@ -285,6 +359,17 @@ function readConfigFile(fileName: string): { ok: true; value: Record<string, unk
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/**
+ * The trap listener binds where the HTTP listener binds unless told otherwise: HOST=127.0.0.1 keeps traps on
+ * loopback too. The all-addresses IPv4 host becomes `::`, which receives IPv4 and IPv6 alike.
+ */
+function trapHostFollowsHttpHost(raw: Record<string, unknown>): void {
+  const httpHost = (raw.http as Record<string, unknown> | undefined)?.host;
+  const traps = (raw.traps ?? {}) as Record<string, unknown>;
+  if (typeof httpHost !== 'string' || traps.host !== undefined) return;
+  setPath(raw, ['traps', 'host'], httpHost === '0.0.0.0' ? '::' : httpHost);
+}
+
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
@@ -297,9 +382,15 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 
 const SECRET_FIELDS = ['community', 'authKey', 'privKey'];
 
-/** Replaces `{ env: NAME }` / `{ file: PATH }` secret references in credential profiles by their values. */
+/** Replaces `{ env: NAME }` / `{ file: PATH }` secret references in credential profiles and the Redis password by their values. */
 function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const redis = raw.redis as Record<string, unknown> | undefined;
+  if (typeof redis?.password === 'object' && redis.password !== null) {
+    const resolved = readSecretRef(redis.password as Record<string, unknown>, env);
+    if (resolved.ok) redis.password = resolved.value;
+    else issues.push({ source: env.REDIS_PASSWORD_FILE ? 'REDIS_PASSWORD_FILE' : 'redis.password', message: resolved.message });
+  }
   const profiles = (raw.snmp as Record<string, unknown> | undefined)?.credentials;
   if (typeof profiles !== 'object' || profiles === null) return issues;
   for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {

@@ -1,11 +1,9 @@
 import { createApp } from '../../src/app.ts';
 import { defaultConfig } from '../../src/config.ts';
-import { buildDeps, targetPolicy } from '../../src/deps.ts';
-import { createLogger } from '../../src/logger.ts';
-import { PrometheusMetrics } from '../../src/metrics.ts';
+import { buildDeps } from '../../src/deps.ts';
 import { consoleRoutes } from '../../src/routes/console/index.ts';
 import { AREAS } from '../../src/routes/index.ts';
-import { MibResolver } from '../../src/snmp/mib.ts';
+import { quietFoundations } from '../../scripts/openapi-document.ts';
 
 /**
  * Does the console weigh on API requests? The same app with and without the console area, in one process,
@@ -20,12 +18,7 @@ const perRound = Number(process.argv[3] ?? 20_000);
 function app(withConsole: boolean) {
   const config = defaultConfig();
   config.auth.tokens = [{ name: 'bench', token: 'bench-token-0123456789abcdef', scopes: ['traps'] }];
-  const deps = buildDeps(config, {
-    logger: createLogger('silent'),
-    mib: MibResolver.create({ mibDirs: [] }),
-    policy: targetPolicy(config, []),
-    metrics: new PrometheusMetrics({ processMetrics: false }),
-  });
+  const deps = buildDeps(config, quietFoundations(config));
   return createApp(deps, withConsole ? AREAS : AREAS.filter((area) => area !== consoleRoutes));
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { normalizeAddress, type NormalizedAddress } from '../net/address.ts';
 import { VarbindJsonSchema } from '../snmp/schemas.ts';
+import type { KeyCodec } from './redis-engine.ts';
+import { EventIdSchema } from './schemas.ts';
 import type { EventBus } from './trap-bus.ts';
 
 export const TRAP_VERSIONS = ['1', '2c', '3'] as const;
@@ -9,7 +11,7 @@ export const TRAP_PDU_TYPES = ['trap', 'trapV2', 'inform'] as const;
 /** One received notification, as stored in the bus and sent to clients (the SSE `data:`). */
 export const TrapEventSchema = z
   .object({
-    id: z.number().int().meta({ description: 'Sequence id, monotonically increasing within one run of the service; also the SSE `id:`', example: 42 }),
+    id: EventIdSchema,
     receivedAt: z.string().meta({ format: 'date-time', example: '2026-11-28T10:53:30.744Z' }),
     source: z.object({ address: z.string().meta({ example: '192.0.2.10' }), port: z.number().int() }),
     version: z.enum(TRAP_VERSIONS),
@@ -49,9 +51,32 @@ export interface TrapFilterFields {
   version: TrapVersion;
 }
 
-export function trapFilterFields(event: TrapEvent): TrapFilterFields {
+export function trapFilterFields(event: Omit<TrapEvent, 'id'>): TrapFilterFields {
   return { source: normalizeAddress(event.source.address), trapOid: event.trapOid, version: event.version };
 }
+
+/** Senders' addresses as normalized last, by their text: a few devices send most traps, each replica reads every event. */
+const normalizedSources = new Map<string, NormalizedAddress | undefined>();
+const NORMALIZED_SOURCES_MAX = 4_096;
+
+function normalizedSource(address: string): NormalizedAddress | undefined {
+  if (normalizedSources.has(address)) return normalizedSources.get(address);
+  if (normalizedSources.size >= NORMALIZED_SOURCES_MAX) normalizedSources.clear();
+  const normalized = normalizeAddress(address);
+  normalizedSources.set(address, normalized);
+  return normalized;
+}
+
+/** The filter fields as written beside each event in the Redis stream: `<version> <trapOid> <source address>`. */
+export const trapKeyCodec: KeyCodec<TrapFilterFields> = {
+  encode: (key) => `${key.version} ${key.trapOid} ${key.source?.address ?? ''}`,
+  decode(text) {
+    const [version, trapOid, address, ...rest] = text.split(' ');
+    if (rest.length > 0 || !(TRAP_VERSIONS as readonly string[]).includes(version) || !/^\d+(\.\d+)*$/.test(trapOid ?? '')) return undefined;
+    if (address === undefined || address.length > 64) return undefined;
+    return { version: version as TrapVersion, trapOid, source: address === '' ? undefined : normalizedSource(address) };
+  },
+};
 
 /** The bus the trap receiver publishes to and the trap routes read from. */
 export type TrapBus = EventBus<TrapEvent, TrapFilterFields>;

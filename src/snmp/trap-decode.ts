@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { MibResolver } from './mib.ts';
 import { PDU_TAGS } from './reply.ts';
@@ -98,4 +99,14 @@ function v2Header(varbinds: WireVarbind[]) {
   if (!uptime || uptime.type !== TYPE_TAGS.TimeTicks || typeof uptime.value !== 'number') return undefined;
   if (!trapOid || trapOid.type !== TYPE_TAGS.ObjectIdentifier || typeof trapOid.value !== 'string') return undefined;
   return { trapOid: trapOid.value, uptime: uptime.value };
+}
+
+/**
+ * What makes two notifications the same for duplicate suppression (TRAP_DEDUP_MS): the sender's address,
+ * the notification OID and the varbinds without sysUpTime.0 (a sender configured with two receivers
+ * sends the same notification to each; an inform sent again is the same too).
+ */
+export function trapFingerprint(event: Omit<TrapEvent, 'id'>): string {
+  const varbinds = event.varbinds.filter((vb) => vb.oid !== SYS_UP_TIME_0);
+  return createHash('sha256').update(JSON.stringify([event.source.address, event.trapOid, varbinds])).digest('base64url');
 }

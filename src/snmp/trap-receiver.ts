@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, WIRE_VERSIONS } from './reply.ts';
 import type { MibResolver } from './mib.ts';
-import { notificationToEvent, type LibraryNotification } from './trap-decode.ts';
+import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
 import { toLibraryUser } from './usm.ts';
 
 export type TrapsConfig = Config['traps'];
@@ -79,11 +79,15 @@ export class TrapReceiver {
     socketErrors: 0,
   };
 
+  /** Drops are counted always, and logged at most once per reason and DROP_LOG_INTERVAL_MS: a flood must not flood the log. */
+  private readonly dropLog: DropLog;
+
   constructor(
     private readonly config: TrapsConfig,
     private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
   ) {
     this.userNames = new Set(config.users.map((user) => user.name));
+    this.dropLog = new DropLog(deps.logger);
   }
 
   /**
@@ -201,10 +205,14 @@ export class TrapReceiver {
       this.drop('invalidNotification', rinfo);
       return;
     }
-    if (!this.deps.bus.publish(decoded.event)) {
+    // Informs were acknowledged already, by the library, whatever becomes of the event from here on.
+    const fingerprint = this.config.dedupMs > 0 ? trapFingerprint(decoded.event) : undefined;
+    const outcome = this.deps.bus.publish(decoded.event, { fingerprint });
+    if (outcome.status === 'dropped' && outcome.reason === 'tooLarge') {
       this.drop('tooLarge', rinfo);
       return;
     }
+    // Suppressed duplicates and events the bus could not keep (backlog full) are counted by the bus.
     this.counters.received[decoded.event.version]++;
     this.counters.receivedByPduType[decoded.event.pduType]++;
   };
@@ -212,7 +220,9 @@ export class TrapReceiver {
   private drop(reason: DropReason, rinfo: dgram.RemoteInfo | undefined): void {
     if (this.current) this.current.handled = true;
     this.counters.dropped[reason]++;
-    this.deps.logger.debug({ reason, source: rinfo ? { address: unmapIPv4(rinfo.address), port: rinfo.port } : undefined }, 'trap dropped');
+    const source = rinfo ? `${unmapIPv4(rinfo.address)}:${rinfo.port}` : 'unknown';
+    this.deps.logger.debug({ reason, source }, 'trap dropped'); // every one, at debug level
+    this.dropLog.note(reason, source);
   }
 }
 
@@ -331,5 +341,30 @@ class SocketForLibrary {
 
   dispatch(buffer: Buffer, rinfo: dgram.RemoteInfo): void {
     this.handler?.(buffer, rinfo);
+  }
+}
+
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs dropped datagrams, rate-limited: the first drop of a reason at once, then at most one line per
+ * reason and interval, with how many were dropped since and the last source.
+ */
+class DropLog {
+  private readonly pending = new Map<DropReason, { count: number; source: string; loggedAt: number }>();
+
+  constructor(private readonly logger: Logger) {}
+
+  note(reason: DropReason, source: string): void {
+    const now = Date.now();
+    const entry = this.pending.get(reason);
+    if (entry === undefined || now - entry.loggedAt >= DROP_LOG_INTERVAL_MS) {
+      const dropped = (entry?.count ?? 0) + 1;
+      this.logger.warn({ reason, source, dropped, sinceMs: entry ? now - entry.loggedAt : 0 }, 'trap datagrams dropped');
+      this.pending.set(reason, { count: 0, source, loggedAt: now });
+      return;
+    }
+    entry.count++;
+    entry.source = source;
   }
 }

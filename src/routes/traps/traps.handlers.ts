@@ -30,15 +30,15 @@ export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof tr
     // hono answers HEAD with the GET handler and then drops the body unread: a subscription made for it
     // would never be released.
     if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
-    const subscription = traps.subscribe(filter, lastEventId !== undefined ? Number(lastEventId) : query.since);
+    const subscription = traps.subscribe(filter, lastEventId ?? query.since);
     return c.body(eventStream(subscription, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
   };
 }
 
 export function trapRecentHandler(traps: TrapService): AppRouteHandler<typeof trapRecentRoute> {
-  return (c) => {
+  return async (c) => {
     const query = c.req.valid('query');
-    const { entries, lastId, missed } = traps.buffered(query.limit, traps.filterFor(query), query.since);
+    const { entries, lastId, missed } = await traps.buffered(query.limit, traps.filterFor(query), query.since);
     return recentBody(c, entries, { lastId, ...(missed === 0 ? {} : { missed }) }) as never;
   };
 }
@@ -47,7 +47,7 @@ export function trapRecentHandler(traps: TrapService): AppRouteHandler<typeof tr
  * `{"events":[…], …rest}` spliced from the JSON the bus keeps, rather than parsed back into objects and
  * serialized again: a page of large events costs its text once, not several times over.
  */
-function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], rest: { lastId: number; missed?: number | null }): Response {
+function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], rest: { lastId: string | null; missed?: number | null }): Response {
   const events = entries.map((entry) => entry.json).join(',');
   return c.body(`{"events":[${events}],${JSON.stringify(rest).slice(1)}`, 200, { 'content-type': 'application/json' });
 }
