@@ -3,6 +3,8 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The typed client is a workspace of the root package: npm ci needs its manifest.
+COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -16,10 +18,13 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The standard MIB set, with its licence (mibs/COPYING.net-snmp); loaded at start.
 COPY mibs ./mibs
+# The browser console's own files, served as they are (its libraries come from node_modules).
+COPY console ./console
 USER node
 EXPOSE 8080 162/udp
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -1,6 +1,6 @@
 import { createApp } from '../src/app.ts';
-import { defaultConfig } from '../src/config.ts';
-import { buildDeps, targetPolicy, trapEngineFor } from '../src/deps.ts';
+import { defaultConfig, type Config } from '../src/config.ts';
+import { buildDeps, targetPolicy, trapEngineFor, type Foundations } from '../src/deps.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from '../src/http/openapi.ts';
 import { createLogger } from '../src/logger.ts';
 import { PrometheusMetrics } from '../src/metrics.ts';
@@ -9,12 +9,11 @@ import { MibResolver } from '../src/snmp/mib.ts';
 
 export const OPENAPI_PATH = 'openapi/openapi.json';
 
-/** The OpenAPI document as committed: generated from the code with the default configuration. */
-export function openApiDocument(): string {
-  const config = defaultConfig();
+/** What main.ts prepares, for an app that listens nowhere and logs nothing: the default MIBs, the memory trap bus. */
+export function quietFoundations(config: Config): Foundations {
   const logger = createLogger('silent');
   const metrics = new PrometheusMetrics({ processMetrics: false });
-  const foundations = {
+  return {
     logger,
     mib: MibResolver.create({ mibDirs: [] }),
     resolver: new TargetResolver(targetPolicy(config, [])),
@@ -23,6 +22,11 @@ export function openApiDocument(): string {
     redis: undefined,
     dedicatedRedis: undefined,
   };
-  const app = createApp(buildDeps(config, foundations));
+}
+
+/** The OpenAPI document as committed: generated from the code with the default configuration. */
+export function openApiDocument(): string {
+  const config = defaultConfig();
+  const app = createApp(buildDeps(config, quietFoundations(config)));
   return `${JSON.stringify(app.getOpenAPI31Document(OPENAPI_DOCUMENT_CONFIG), null, 2)}\n`;
 }

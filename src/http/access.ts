@@ -52,8 +52,11 @@ export function assertEveryRouteDeclaresAccess(routes: readonly MountedRoute[]):
   }
 }
 
-/** The API description stays open whatever AUTH_OPEN_PATHS says, so that Swagger UI's Authorize button works. */
-const API_DESCRIPTION = /^\/(docs(\/.*)?|openapi\.json)$/;
+/**
+ * The API description and the pages that read it stay open whatever AUTH_OPEN_PATHS says: Swagger UI's
+ * Authorize button and the console's token field need the page first. Neither page holds any data.
+ */
+const PUBLIC_PAGES = /^\/(docs(\/.*)?|openapi\.json|console(\/.*)?)$/;
 
 /**
  * Admission for one app: the bearer token (constant-time), the declared scope, and the per-token rate
@@ -80,7 +83,7 @@ export class AccessControl {
 
   /** Undefined when the request may proceed; otherwise the 401, 403 or 429 to answer. */
   async admit(c: Context<AppEnv>, access: Access): Promise<Response | undefined> {
-    if (access === 'open' && (this.openPaths.has(c.req.path) || API_DESCRIPTION.test(c.req.path))) return undefined;
+    if (access === 'open' && (this.openPaths.has(c.req.path) || PUBLIC_PAGES.test(c.req.path))) return undefined;
     if (!this.authenticator.enabled) return this.rateLimited(c, 'anonymous');
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/types.ts';
+import { consoleRoutes } from './console/index.ts';
 import { dhcpRoutes } from './dhcp/index.ts';
 import { docsRoutes } from './docs/index.ts';
 import { healthRoutes } from './health/index.ts';
@@ -14,4 +15,4 @@ import { trapsRoutes } from './traps/index.ts';
 export type AreaRoutes = (deps: AppDeps) => Hono<AppEnv>;
 
 /** Every area, in the order the document lists them. */
-export const AREAS: readonly AreaRoutes[] = [healthRoutes, snmpRoutes, mibsRoutes, trapsRoutes, dhcpRoutes, socketRoutes, docsRoutes, metricsRoutes];
+export const AREAS: readonly AreaRoutes[] = [healthRoutes, snmpRoutes, mibsRoutes, trapsRoutes, dhcpRoutes, socketRoutes, docsRoutes, consoleRoutes, metricsRoutes];
