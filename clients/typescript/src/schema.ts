@@ -1478,8 +1478,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Only notifications from this IP address or CIDR range (IPv4 or IPv6), e.g. 127.0.0.1 or 10.0.0.0/8 */
+                    /** @description Only notifications whose UDP sender (`source.address`) is this IP address or in this CIDR range (IPv4 or IPv6), e.g. 127.0.0.1 or 10.0.0.0/8 */
                     source?: string;
+                    /** @description Only notifications whose `origin.address` (snmpTrapAddress.0, or a v1 agent-addr other than the sender: the device behind a trap forwarder or NAT) is this address or in this range, e.g. 192.0.2.7; events without an origin do not match */
+                    origin?: string;
                     /** @description Only notifications whose trapOid is this OID or under it, on whole arcs; numeric or a MIB name (IF-MIB::linkDown, 1.3.6.1.6.3.1.1.5) */
                     trapOid?: string;
                     /** @description Only notifications of this SNMP version */
@@ -1580,8 +1582,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Only notifications from this IP address or CIDR range (IPv4 or IPv6), e.g. 127.0.0.1 or 10.0.0.0/8 */
+                    /** @description Only notifications whose UDP sender (`source.address`) is this IP address or in this CIDR range (IPv4 or IPv6), e.g. 127.0.0.1 or 10.0.0.0/8 */
                     source?: string;
+                    /** @description Only notifications whose `origin.address` (snmpTrapAddress.0, or a v1 agent-addr other than the sender: the device behind a trap forwarder or NAT) is this address or in this range, e.g. 192.0.2.7; events without an origin do not match */
+                    origin?: string;
                     /** @description Only notifications whose trapOid is this OID or under it, on whole arcs; numeric or a MIB name (IF-MIB::linkDown, 1.3.6.1.6.3.1.1.5) */
                     trapOid?: string;
                     /** @description Only notifications of this SNMP version */
@@ -1653,6 +1657,90 @@ export interface paths {
                 };
                 /** @description Unavailable: the service cannot do this now */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/snmp/traps/forwarders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook forwarders (TRAP_FORWARDERS) and their state on this replica: queue, deliveries, retries, drops, dead letters, last success and error
+         * @description Secrets are never shown: not the signing secret, not header values, not the query string of the URL. With TRAP_BUS=redis the queue is the consumer group of the forwarder on the shared stream (its backlog, the same on every replica) and the counters are this replica's.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One entry per configured forwarder, in configuration order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrapForwarders"];
+                    };
+                };
+                /** @description Invalid request (validation issues, malformed JSON, unknown names) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden (scope or target policy) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error (no internals disclosed) */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2834,10 +2922,16 @@ export interface components {
              * @example 2026-11-28T10:53:30.744Z
              */
             receivedAt: string;
+            /** @description Where the datagram came from (the UDP sender: a device, or a trap forwarder / NAT in front of it) */
             source: {
                 /** @example 192.0.2.10 */
                 address: string;
                 port: number;
+            };
+            /** @description The device the notification is about, when it differs from `source`: the value of snmpTrapAddress.0 (1.3.6.1.6.3.18.1.3.0, set by forwarders such as snmptrapd), or the SNMPv1 agent-addr when it is not the UDP sender. Declared by the sender, not verified. */
+            origin?: {
+                /** @example 192.0.2.7 */
+                address: string;
             };
             /** @enum {string} */
             version: "1" | "3" | "2c";
@@ -2889,6 +2983,72 @@ export interface components {
             lastId: string | null;
             /** @description With `since`: events after it that are no longer held (null: unknown how many) */
             missed?: number | null;
+        };
+        TrapForwarders: {
+            forwarders: components["schemas"]["TrapForwarderStatus"][];
+        };
+        /** @description A webhook forwarder (TRAP_FORWARDERS) as this replica sees it. Secrets and header values are never shown. */
+        TrapForwarderStatus: {
+            /** @example alerts */
+            name: string;
+            /**
+             * @description Scheme, host and path (a query string is shown as ?…)
+             * @example http://127.0.0.1:9000/hooks/traps
+             */
+            url: string;
+            /**
+             * @description memory: a queue in this process; redis: a consumer group on the shared stream, the work shared by every replica
+             * @enum {string}
+             */
+            engine: "memory" | "redis";
+            filter: components["schemas"]["TrapForwarderFilter"];
+            /** @description Requests carry an HMAC-SHA256 signature */
+            signed: boolean;
+            batchMaxEvents: number;
+            /** @description What waits to be delivered */
+            queue: {
+                /** @description memory: events waiting in this process. redis: events of the stream the group has not acknowledged yet (every replica) */
+                events: number;
+                /** @description memory: their bytes; redis: 0 (the events are in the stream) */
+                bytes: number;
+                /** @description Events this replica is delivering now */
+                inFlight: number;
+                maxEvents: number;
+                maxBytes: number;
+            };
+            /** @description Events acknowledged by the receiver (2xx), by this replica */
+            delivered: number;
+            /** @description Requests sent again after a failure (network error, timeout, 408, 429, 5xx) */
+            retried: number;
+            /** @description Events dropped because the queue was full */
+            dropped: number;
+            /** @description Events given up: refused by the receiver (4xx other than 408/429, 3xx) or retry.maxAttempts reached */
+            deadLettered: number;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /** @description The last failed attempt */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                /** @example HTTP 503 */
+                message: string;
+                /** @description The HTTP status, when the receiver answered */
+                status?: number;
+            } | null;
+        };
+        /** @description Which events the forwarder sends (all when empty) */
+        TrapForwarderFilter: {
+            /** @description The UDP sender is this address or in this range */
+            source?: string;
+            /** @description `origin.address` (snmpTrapAddress.0 or a v1 agent-addr) is this address or in this range */
+            origin?: string;
+            /**
+             * @description trapOid is this OID or under it (numeric or a MIB name)
+             * @example IF-MIB::linkDown
+             */
+            trapOid?: string;
+            /** @enum {string} */
+            version?: "1" | "3" | "2c";
         };
         DhcpDiscoverResult: {
             /** @enum {string} */
