@@ -7,6 +7,8 @@
 FROM node:24.22.3-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The typed client is a workspace of the root package: npm ci needs its manifest.
+COPY clients/typescript/package.json ./clients/typescript/
 # npm ci also installs the pinned Node binary (an optional dependency, for npm start and the tests);
 # the image has its own node, the same version: drop the 190 MB copy.
 RUN npm ci --omit=dev \
@@ -24,6 +26,10 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY src ./src
+# The standard MIB set, with its licence (mibs/COPYING.net-snmp); loaded at start.
+COPY mibs ./mibs
+# The browser console's own files, served as they are (its libraries come from node_modules).
+COPY console ./console
 RUN install -d -o node -g node "$NODE_COMPILE_CACHE"
 USER node
 # Fill Node's compile cache, as the user that runs the service (the cache is per uid): the service loads,

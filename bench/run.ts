@@ -5,6 +5,7 @@ import { ProcessRegistry } from './lib/processes.ts';
 import type { BenchReport, SkippedScenario } from './lib/report.ts';
 import { servedPaths, startNetprobe } from './lib/service.ts';
 import type { Measurement, Scenario } from './lib/types.ts';
+import { fleetScenario } from './scenarios/fleet.ts';
 import { footprintScenario } from './scenarios/footprint.ts';
 import { largeWalkScenario } from './scenarios/large-walk.ts';
 import { probeBatchScenario } from './scenarios/probe-batch.ts';
@@ -12,7 +13,7 @@ import { snmpGetScenario } from './scenarios/snmp-get.ts';
 import { trapsScenario } from './scenarios/traps.ts';
 import { walkScenario } from './scenarios/walk.ts';
 
-export const SCENARIOS: readonly Scenario[] = [snmpGetScenario, walkScenario, largeWalkScenario, trapsScenario, probeBatchScenario, footprintScenario];
+export const SCENARIOS: readonly Scenario[] = [snmpGetScenario, walkScenario, largeWalkScenario, trapsScenario, probeBatchScenario, footprintScenario, fleetScenario];
 
 export interface BenchOptions {
   /** Scenario names; all when empty. */

@@ -1,6 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
 import type { AppDeps } from './deps.ts';
 import { AccessControl, accessControlMiddleware, assertEveryRouteDeclaresAccess } from './http/access.ts';
 import { bodyLimitGuard } from './http/body-limit.ts';
@@ -28,8 +30,9 @@ export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): 
   app.use(httpMetrics(deps.metrics));
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(requestLog(logger));
+  if (config.http.corsOrigins.length > 0) app.use(crossOrigin(config.http.corsOrigins));
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
-  app.use(accessControlMiddleware(new AccessControl(config)));
+  app.use(accessControlMiddleware(new AccessControl(config, deps.rateLimit)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -56,17 +59,58 @@ export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): 
   return app;
 }
 
-/** One JSON line per request: id, method, path, status, duration. Never bodies. */
+/**
+ * Lets the configured origins' pages call the API and open the trap stream (EventSource resends Last-Event-ID).
+ * Preflights are answered before access control: they carry no token.
+ */
+function crossOrigin(origins: string[]): MiddlewareHandler<AppEnv> {
+  return cors({
+    origin: origins,
+    allowHeaders: ['authorization', 'content-type', 'accept', 'last-event-id'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+    exposeHeaders: ['x-request-id', 'retry-after', 'www-authenticate'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * One JSON line per request: id, method, path, the operation (route pattern), the target, the outcome (status,
+ * problem type) and the token's name, never the token, never bodies. A client that went away is logged as
+ * such, not as the 503 nobody received.
+ */
 function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     c.set('logger', logger);
     await next();
+    const problemType = c.get('problemType');
+    const clientGone = problemType === '/problems/cancelled';
     logger.info(
-      { reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, durationMs: elapsedMs(started) },
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        operation: matchedRoutes(c).findLast((route) => route.method !== 'ALL')?.path,
+        ...requestTarget(c.req.valid('json' as never)),
+        ...(clientGone ? { outcome: 'client disconnected' } : { status: c.res.status }),
+        ...(problemType && !clientGone ? { problem: problemType } : {}),
+        ...(c.get('principal') ? { tokenName: c.get('principal')?.name } : {}),
+        durationMs: elapsedMs(started),
+      },
       'request',
     );
   };
+}
+
+/** `host:port` of the request's target, or how many targets a batch has. */
+function requestTarget(body: unknown): { target?: string; targets?: number } {
+  if (typeof body !== 'object' || body === null) return {};
+  const { host, port, server, targets } = body as { host?: unknown; port?: unknown; server?: unknown; targets?: unknown };
+  if (Array.isArray(targets)) return { targets: targets.length };
+  const name = typeof host === 'string' ? host : typeof server === 'string' ? server : undefined;
+  if (name === undefined) return {};
+  const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+  return { target: port === undefined ? name : `${bracketed}:${String(port)}` };
 }
 
 function allowedMethods(app: App, path: string): string[] {

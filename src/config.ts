@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BUS_ENGINES } from './events/bus-engine.ts';
+import { ForwarderListSchema } from './events/forwarders/schemas.ts';
 import { parseRule } from './net/policy.ts';
 import { CredentialProfileSchema, SnmpUserSchema } from './snmp/schemas.ts';
 import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
@@ -12,6 +14,7 @@ import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-bud
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
 const boolFromString = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])])
   .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v)));
@@ -52,6 +55,8 @@ export const ConfigSchema = z
         port: port.default(8080),
         host: z.string().min(1).default('0.0.0.0'),
         bodyLimitBytes: positiveInt.default(1024 * 1024),
+        /** Origins whose browser pages may call the API and open the trap stream; none by default. */
+        corsOrigins: stringList.default([]),
         shutdownTimeoutMs: positiveInt.default(10_000),
         /** SO_REUSEPORT: several processes share the port and the kernel spreads connections among them. */
         reusePort: boolFromString.default(false),
@@ -72,6 +77,14 @@ export const ConfigSchema = z
         maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
         walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
         setEnabled: boolFromString.default(true),
+        /** Targets one request may poll (`targets`), and how many of them at once at most. */
+        maxTargets: positiveInt.default(1_000),
+        maxTargetConcurrency: positiveInt.default(256),
+        /** Pooled SNMP sessions (one UDP socket each): room for the agents polled regularly. */
+        maxSessions: positiveInt.default(1_024),
+        /** Where uploaded MIB modules are kept across restarts (a volume); in memory only when unset. */
+        mibStoreDir: z.string().min(1).optional(),
+        mibUploadMaxModules: positiveInt.default(256),
         /** Named credentials that requests reference with `"credentials": "<name>"` instead of inline secrets. */
         credentials: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'profile names use letters, digits, _ . -'), CredentialProfileSchema).default({}),
       })
@@ -98,6 +111,30 @@ export const ConfigSchema = z
         subscriberQueueBytes: positiveInt.default(4 * 1024 * 1024),
         queuesMaxBytes: positiveInt.default(64 * 1024 * 1024),
         maxSubscribers: positiveInt.default(2_000),
+        /** memory: one process, the embedded default; redis: replicas share one Redis stream (needs REDIS_URL). */
+        bus: z.enum(BUS_ENGINES).default('memory'),
+        stream: z.string().min(1).max(200).default('netprobe:traps'),
+        streamMaxLen: positiveInt.default(100_000),
+        /** 0: no retention by age. */
+        streamMaxAgeMs: nonNegativeInt.default(0),
+        busBacklog: positiveInt.default(100_000),
+        busBacklogBytes: positiveInt.default(64 * 1024 * 1024),
+        /** 0: no duplicate suppression. */
+        dedupMs: nonNegativeInt.default(0),
+        /** Webhook forwarders (TRAP_FORWARDERS: a JSON array in the environment). */
+        forwarders: ForwarderListSchema.default([]),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host, e.g. redis://redis:6379 or rediss://redis.example.net:6380/0')
+          .optional(),
+        /** Resolved from REDIS_PASSWORD, REDIS_PASSWORD_FILE, or { env } / { file } in the config file. */
+        password: z.string().min(1).optional(),
+        keyPrefix: z.string().min(1).max(100).default('netprobe:'),
       })
       .strict()
       .prefault({}),
@@ -145,9 +182,26 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.traps.bus === 'redis' && config.redis.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['traps', 'bus'], message: 'TRAP_BUS=redis needs REDIS_URL (redis://host:6379 or rediss://host:6380)' });
+    }
+    if (config.redis.password !== undefined && config.redis.url !== undefined && new URL(config.redis.url).password !== '') {
+      ctx.addIssue({ code: 'custom', path: ['redis', 'password'], message: 'the password is given twice: in REDIS_URL and in REDIS_PASSWORD / REDIS_PASSWORD_FILE; give it once' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.ZodType<T[]>): T[] {
   if (Array.isArray(value)) return value;
@@ -172,6 +226,7 @@ function parseJsonList<T>(value: T[] | string, ctx: z.RefinementCtx, schema: z.Z
 export const ENV_VARS: Record<string, readonly string[]> = {
   PORT: ['http', 'port'],
   HOST: ['http', 'host'],
+  CORS_ORIGINS: ['http', 'corsOrigins'],
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
   HTTP_REUSE_PORT: ['http', 'reusePort'],
@@ -182,6 +237,11 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
   SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
+  SNMP_MAX_TARGETS: ['snmp', 'maxTargets'],
+  SNMP_MAX_TARGET_CONCURRENCY: ['snmp', 'maxTargetConcurrency'],
+  SNMP_MAX_SESSIONS: ['snmp', 'maxSessions'],
+  MIB_STORE_DIR: ['snmp', 'mibStoreDir'],
+  SNMP_MIB_UPLOAD_MAX_MODULES: ['snmp', 'mibUploadMaxModules'],
   TRAP_ENABLED: ['traps', 'enabled'],
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],
@@ -197,6 +257,17 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_SUBSCRIBER_QUEUE_BYTES: ['traps', 'subscriberQueueBytes'],
   TRAP_QUEUES_MAX_BYTES: ['traps', 'queuesMaxBytes'],
   TRAP_MAX_SUBSCRIBERS: ['traps', 'maxSubscribers'],
+  TRAP_BUS: ['traps', 'bus'],
+  TRAP_STREAM: ['traps', 'stream'],
+  TRAP_STREAM_MAXLEN: ['traps', 'streamMaxLen'],
+  TRAP_STREAM_MAX_AGE_MS: ['traps', 'streamMaxAgeMs'],
+  TRAP_BUS_BACKLOG: ['traps', 'busBacklog'],
+  TRAP_BUS_BACKLOG_BYTES: ['traps', 'busBacklogBytes'],
+  TRAP_DEDUP_MS: ['traps', 'dedupMs'],
+  TRAP_FORWARDERS: ['traps', 'forwarders'],
+  REDIS_URL: ['redis', 'url'],
+  REDIS_PASSWORD: ['redis', 'password'],
+  REDIS_KEY_PREFIX: ['redis', 'keyPrefix'],
   DHCP_INTERFACE: ['dhcp', 'interface'],
   DHCP_MAC: ['dhcp', 'mac'],
   API_TOKENS: ['auth', 'tokens'],
@@ -237,9 +308,26 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     setPath(raw, path, value);
     fromEnv.set(path.join('.'), name);
   }
+  // A password in a mounted file (a Kubernetes Secret volume): read like the other secret references.
+  if (env.REDIS_PASSWORD_FILE) {
+    if (env.REDIS_PASSWORD) return { ok: false, issues: [{ source: 'REDIS_PASSWORD_FILE', message: 'give REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both' }] };
+    setPath(raw, ['redis', 'password'], { file: env.REDIS_PASSWORD_FILE });
+    fromEnv.set('redis.password', 'REDIS_PASSWORD_FILE');
+  }
+
+  // TRAP_FORWARDERS is JSON in the environment: parsed before its secret references are resolved.
+  const forwarders = (raw.traps as Record<string, unknown> | undefined)?.forwarders;
+  if (typeof forwarders === 'string') {
+    try {
+      (raw.traps as Record<string, unknown>).forwarders = JSON.parse(forwarders);
+    } catch {
+      return { ok: false, issues: [{ source: fromEnv.get('traps.forwarders') ?? 'traps.forwarders', message: 'must be a JSON array of forwarders' }] };
+    }
+  }
 
   const secretIssues = resolveSecretRefs(raw, env);
   if (secretIssues.length > 0) return { ok: false, issues: secretIssues };
+  trapHostFollowsHttpHost(raw);
 
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
@@ -248,7 +336,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     const key = issue.path.map(String).join('.');
     const envName = envNameFor(key, fromEnv);
     const source = envName ?? (fileName ? `${fileName}: ${key || '(root)'}` : key || '(root)');
-    return { source, message: issue.message };
+    // Inside a structured variable (TRAP_FORWARDERS), say where: `0.url: …`.
+    const inner = envName === undefined ? '' : key.slice(ENV_VARS[envName].join('.').length + 1);
+    return { source, message: inner === '' ? issue.message : `${inner}: ${issue.message}` };
   });
   return { ok: false, issues };
 }
@@ -291,6 +381,17 @@ function readConfigFile(fileName: string): { ok: true; value: Record<string, unk
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/**
+ * The trap listener binds where the HTTP listener binds unless told otherwise: HOST=127.0.0.1 keeps traps on
+ * loopback too. The all-addresses IPv4 host becomes `::`, which receives IPv4 and IPv6 alike.
+ */
+function trapHostFollowsHttpHost(raw: Record<string, unknown>): void {
+  const httpHost = (raw.http as Record<string, unknown> | undefined)?.host;
+  const traps = (raw.traps ?? {}) as Record<string, unknown>;
+  if (typeof httpHost !== 'string' || traps.host !== undefined) return;
+  setPath(raw, ['traps', 'host'], httpHost === '0.0.0.0' ? '::' : httpHost);
+}
+
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
@@ -303,9 +404,27 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 
 const SECRET_FIELDS = ['community', 'authKey', 'privKey'];
 
-/** Replaces `{ env: NAME }` / `{ file: PATH }` secret references in credential profiles by their values. */
+/**
+ * Replaces `{ env: NAME }` / `{ file: PATH }` secret references by their values: in credential profiles,
+ * the Redis password, and forwarders' signing secrets and header values.
+ */
 function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const forwarders = (raw.traps as Record<string, unknown> | undefined)?.forwarders;
+  if (Array.isArray(forwarders)) {
+    forwarders.forEach((forwarder: unknown, index) => {
+      if (typeof forwarder !== 'object' || forwarder === null) return;
+      const holder = forwarder as Record<string, unknown>;
+      const headers = typeof holder.headers === 'object' && holder.headers !== null ? (holder.headers as Record<string, unknown>) : {};
+      const refs: [Record<string, unknown>, string, string][] = [
+        [holder, 'secret', `traps.forwarders.${index}.secret`],
+        ...Object.keys(headers).map((name): [Record<string, unknown>, string, string] => [headers, name, `traps.forwarders.${index}.headers.${name}`]),
+      ];
+      for (const [object, field, path] of refs) resolveField(object, field, path, env, issues);
+    });
+  }
+  const redis = raw.redis as Record<string, unknown> | undefined;
+  if (typeof redis === 'object' && redis !== null) resolveField(redis, 'password', env.REDIS_PASSWORD_FILE ? 'REDIS_PASSWORD_FILE' : 'redis.password', env, issues);
   const profiles = (raw.snmp as Record<string, unknown> | undefined)?.credentials;
   if (typeof profiles !== 'object' || profiles === null) return issues;
   for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
@@ -314,16 +433,19 @@ function resolveSecretRefs(raw: Record<string, unknown>, env: Env): ConfigIssue[
     const user = (profile as Record<string, unknown>).user;
     if (typeof user === 'object' && user !== null) holders.push([user as Record<string, unknown>, `snmp.credentials.${name}.user`]);
     for (const [holder, path] of holders) {
-      for (const field of SECRET_FIELDS) {
-        const ref = holder[field];
-        if (typeof ref !== 'object' || ref === null) continue;
-        const resolved = readSecretRef(ref as Record<string, unknown>, env);
-        if (resolved.ok) holder[field] = resolved.value;
-        else issues.push({ source: `${path}.${field}`, message: resolved.message });
-      }
+      for (const field of SECRET_FIELDS) resolveField(holder, field, `${path}.${field}`, env, issues);
     }
   }
   return issues;
+}
+
+/** Replaces object[field], when it is a secret reference, by its value (or records why it cannot). */
+function resolveField(object: Record<string, unknown>, field: string, path: string, env: Env, issues: ConfigIssue[]): void {
+  const ref = object[field];
+  if (typeof ref !== 'object' || ref === null) return;
+  const resolved = readSecretRef(ref as Record<string, unknown>, env);
+  if (resolved.ok) object[field] = resolved.value;
+  else issues.push({ source: path, message: resolved.message });
 }
 
 function readSecretRef(ref: Record<string, unknown>, env: Env): { ok: true; value: string } | { ok: false; message: string } {

@@ -13,7 +13,10 @@ export type AdapterErrorCode =
   | 'VALIDATION'
   | 'REFUSED_BY_POLICY'
   | 'UNAVAILABLE'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNPROCESSABLE';
 
 export type Subsystem = 'snmp' | 'traps' | 'dhcp' | 'probe';
 

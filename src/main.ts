@@ -4,17 +4,21 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp, type App } from './app.ts';
 import { formatConfigIssues, loadConfig, type Config } from './config.ts';
-import { buildDeps, targetPolicy, type AppDeps } from './deps.ts';
+import { buildDeps, targetPolicy, trapEngineFor, type AppDeps } from './deps.ts';
 import { GracefulShutdown } from './http/graceful-shutdown.ts';
 import { problem, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { PrometheusMetrics } from './metrics.ts';
+import { openRedis } from './redis/connection.ts';
+import { TargetResolver } from './net/resolve.ts';
 import { MibResolver } from './snmp/mib.ts';
 import { bindTrapSocket } from './snmp/trap-receiver.ts';
 
 /**
  * The only file with side effects at start, in explicit steps: configuration, MIBs, listeners (HTTP and
- * the trap port), then the target policy (which needs the bound ports), the adapters and the app.
+ * the trap port), the Redis connections (REDIS_URL; they connect in the background, and Redis being
+ * down does not stop the start), then the target policy (which needs the bound ports), the adapters
+ * and the app.
  */
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
@@ -34,9 +38,16 @@ async function main(): Promise<void> {
   const trapSocket = await openTrapPort(config, logger);
   const ownPorts = [(server.address() as AddressInfo).port, ...(trapSocket.socket ? [trapSocket.socket.address().port] : [])];
 
-  const deps = buildDeps(config, { logger, mib, policy: targetPolicy(config, ownPorts), metrics: new PrometheusMetrics() });
+  const metrics = new PrometheusMetrics();
+  const redis = config.redis.url ? openRedis(config.redis, logger) : undefined;
+  const trapEngine = trapEngineFor(config, { redis, metrics, logger });
+  const resolver = new TargetResolver(targetPolicy(config, ownPorts));
+  const deps = buildDeps(config, { logger, mib, resolver, metrics, trapEngine, redis: redis?.client, dedicatedRedis: redis?.dedicated });
+  // A forwarder aimed at an address the target policy denies stops the start here, naming the rule.
+  await deps.forwarders.checkTargets();
   app = createApp(deps);
   await startTraps(deps, trapSocket);
+  deps.forwarders.start();
   deps.readiness.set('http', 'up');
   logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');
 
@@ -47,8 +58,12 @@ async function main(): Promise<void> {
     deps.readiness.set('http', 'down', 'shutting down');
     if (config.traps.enabled) deps.readiness.set('traps', 'down', 'shutting down');
     const stopped = graceful.stop(config.http.shutdownTimeoutMs);
-    void deps.traps.close(); // ends every SSE stream with a final comment, so that the HTTP server can close
+    // Ends every SSE stream with a final comment, so that the HTTP server can close, then appends what
+    // the trap bus still holds (Redis), for a short while.
+    const trapsClosed = deps.forwarders.close().then(() => deps.traps.close());
     if ((await stopped) === 'timedOut') logger.warn('shutdown timeout reached; remaining connections were closed');
+    await trapsClosed;
+    await redis?.close();
     logger.info('stopped');
     logger.flush?.();
     process.exit(0);
@@ -60,9 +75,9 @@ async function main(): Promise<void> {
 /** Parses the MIBs now, rather than on the first request or trap, and says which files could not be loaded. */
 function loadMibs(config: Config, logger: Logger): MibResolver {
   const started = performance.now();
-  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs });
-  if (mib.skipped.length > 0) logger.warn({ skipped: mib.skipped, mibDirs: config.snmp.mibDirs }, 'some MIB files could not be loaded');
-  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs }, 'MIBs loaded');
+  const mib = MibResolver.create({ mibDirs: config.snmp.mibDirs, storeDir: config.snmp.mibStoreDir, maxUploadedModules: config.snmp.mibUploadMaxModules });
+  for (const { file, reason } of mib.skipped) logger.warn({ file, reason }, `MIB file skipped: ${file}: ${reason}`);
+  logger.info({ loadMs: Math.round(performance.now() - started), modules: mib.modules.length, mibDirs: config.snmp.mibDirs, mibStoreDir: config.snmp.mibStoreDir }, 'MIBs loaded');
   return mib;
 }
 
@@ -102,7 +117,11 @@ async function startTraps({ config, traps, readiness, logger }: AppDeps, port: T
   if (!port.socket) return readiness.set('traps', 'down', port.problem);
   const bound = await traps.start(port.socket);
   readiness.set('traps', 'up');
-  logger.info({ address: bound.address, port: bound.port, receiveBufferBytes: traps.receiver.receiveBufferBytes() }, 'trap receiver listening');
+  const bus = traps.busStatus();
+  logger.info(
+    { address: bound.address, port: bound.port, engineId: traps.receiver.engineId(), receiveBufferBytes: traps.receiver.receiveBufferBytes(), bus: bus.engine },
+    'trap receiver listening',
+  );
 }
 
 main().catch((err: unknown) => {

@@ -25,12 +25,16 @@ const VOLATILE_MODULES = ['hr_swrun', 'tcpTable', 'udpTable', 'tcpConnectionTabl
 export interface BenchSnmpd {
   host: '127.0.0.1';
   port: number;
+  /** Every port the agent answers on: `port` first, then the extra ones. */
+  ports: number[];
   stop(): Promise<void>;
 }
 
 export interface SnmpdOptions {
   /** Serve a synthetic table of this many rows under BIG_TABLE_ROOT (pass_persist). */
   bigTableRows?: number;
+  /** Also answer on this many more UDP ports of 127.0.0.1: one agent process standing in for many (at most 127: snmpd opens 128 transports). */
+  extraPorts?: number;
 }
 
 /** Starts Debian's snmpd on 127.0.0.1 on a free port with a generated config. */
@@ -38,10 +42,15 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
   const dir = registry.tempDir('netprobe-bench-snmpd-');
   mkdirSync(join(dir, 'persist'));
   const port = await freeUdpPort();
+  const ports = [port];
+  while (ports.length < 1 + (options.extraPorts ?? 0)) {
+    const extra = await freeUdpPort();
+    if (!ports.includes(extra)) ports.push(extra);
+  }
   const confFile = join(dir, 'snmpd.conf');
   const logFile = join(dir, 'snmpd.log');
   const lines = [
-    `agentAddress udp:127.0.0.1:${port}`,
+    `agentAddress ${ports.map((p) => `udp:127.0.0.1:${p}`).join(',')}`,
     'sysName netprobe-bench-agent',
     'dontLogTCPWrappersConnects yes',
     `rocommunity ${COMMUNITY} 127.0.0.1`,
@@ -73,10 +82,25 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
-  return { host: '127.0.0.1', port, stop };
+  return { host: '127.0.0.1', port, ports, stop };
 }
 
 export async function snmpTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
   const { stdout } = await run(tool, ['-m', '', '-On', ...args], { env: SNMP_TOOL_ENV, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
   return stdout;
+}
+
+/** snmpd listens on at most 128 transports: a fleet of agents is several snmpd processes, 125 ports each. */
+export const PORTS_PER_SNMPD = 125;
+
+/** `count` agents on 127.0.0.1, each its own UDP port, served by as few snmpd processes as that takes. */
+export async function startSnmpdFleet(registry: ProcessRegistry, count: number): Promise<BenchSnmpd> {
+  const agents: BenchSnmpd[] = [];
+  try {
+    for (let left = count; left > 0; left -= PORTS_PER_SNMPD) agents.push(await startSnmpd(registry, { extraPorts: Math.min(left, PORTS_PER_SNMPD) - 1 }));
+  } catch (err) {
+    await Promise.all(agents.map((a) => a.stop()));
+    throw err;
+  }
+  return { host: '127.0.0.1', port: agents[0].port, ports: agents.flatMap((a) => a.ports), stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
 }

@@ -2,15 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { Runtime } from '../../scripts/runtime.ts';
 import { runNodeHelper } from '../lib/children.ts';
 import { sleep } from '../lib/ports.ts';
-import { startNetprobe } from '../lib/service.ts';
+import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { SseCounter } from '../lib/sse.ts';
 import { stat } from '../lib/stats.ts';
 import { encodeTrapV2c } from '../lib/trap-datagram.ts';
 import { compare, perRuntime, type Measurement, type Scenario, type ScenarioContext } from '../lib/types.ts';
 import { startSnmptrapd } from '../peers/snmptrapd.ts';
+import { startRedis } from '../../test/helpers/redis.ts';
 
 const SCENARIO = '4 Trap ingest';
 const SUBSCRIBERS = 10;
+/** Redis mode: replicas receiving (the traps split evenly between them), the subscribers spread over them. */
+const REPLICAS = 2;
 const FULL_RATES = [2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000];
 const QUICK_RATES = [500];
 
@@ -28,77 +31,108 @@ interface Step {
 
 /** A receiver under test: counts what arrived so far (for netprobe: the fewest at any subscriber). */
 interface Receiver {
-  host: string;
-  port: number;
+  /** Where the traps go, split evenly (several replicas). */
+  targets: { host: string; port: number }[];
   delivered(): number;
   gaps(): number;
 }
 
-/** v2c traps replayed at increasing rates; the highest rate each receiver (netprobe on each runtime) takes with zero loss. */
+/** v2c traps replayed at increasing rates; the highest rate each receiver takes with zero loss. */
 export const trapsScenario: Scenario = {
   name: 'traps',
   title: 'Trap ingest',
   paths: ['/snmp/traps'],
   async run(context) {
-    const { registry, quick, repeat, log, runtimes } = context;
+    const { quick, repeat, log, runtimes } = context;
     const rates = quick ? QUICK_RATES : FULL_RATES;
     const stepSeconds = quick ? 0.5 : 1;
     const datagram = (await encodeTrapV2c()).toString('hex');
-    // netprobe's best rate per runtime, in the order of `runtimes`.
-    const best = { netprobe: runtimes.map(() => [] as number[]), snmptrapd: [] as number[] };
+    // netprobe (TRAP_BUS=memory) on each runtime, in the order of `runtimes`; Redis replicas on production's.
+    const best = { netprobe: runtimes.map(() => [] as number[]), redis: [] as number[], snmptrapd: [] as number[] };
     const notes: string[] = [];
 
     for (let round = 0; round < (quick ? 1 : repeat); round++) {
-      for (const [r, runtime] of runtimes.entries()) {
-        const steps = await netprobeLadder(context, runtime, datagram, rates, stepSeconds);
-        best.netprobe[r].push(highestLossless(steps));
-        log(`round ${round + 1} netprobe on ${runtime.name}: ${describe(steps)}`);
-        if (round === 0) notes.push(`netprobe on ${runtime.name}: ${describe(steps)}`);
-      }
-
-      const trapd = await startSnmptrapd(registry);
-      try {
-        const receiver: Receiver = { host: '127.0.0.1', port: trapd.port, delivered: () => trapd.count(), gaps: () => 0 };
-        const steps = await ladder(context, receiver, datagram, rates, stepSeconds);
-        best.snmptrapd.push(highestLossless(steps));
-        log(`round ${round + 1} snmptrapd: ${describe(steps)}`);
-        if (round === 0) notes.push(`snmptrapd: ${describe(steps)}`);
-      } finally {
-        await trapd.stop();
+      const rounds: [number[], string, () => Promise<Step[]>][] = [
+        ...runtimes.map((runtime, r): [number[], string, () => Promise<Step[]>] => [
+          best.netprobe[r],
+          `netprobe on ${runtime.name}`,
+          () => memoryLadder(context, runtime, datagram, rates, stepSeconds),
+        ]),
+        [best.redis, `netprobe, Redis, ${REPLICAS} replicas`, () => redisLadder(context, datagram, rates, stepSeconds)],
+        [best.snmptrapd, 'snmptrapd', () => snmptrapdLadder(context, datagram, rates, stepSeconds)],
+      ];
+      for (const [samples, label, run] of rounds) {
+        const steps = await run();
+        samples.push(highestLossless(steps));
+        log(`round ${round + 1} ${label}: ${describe(steps)}`);
+        if (round === 0) notes.push(`${label}: ${describe(steps)}`);
       }
     }
 
-    const note = `${SUBSCRIBERS} SSE subscribers; ${stepSeconds} s per rate, rates ${rates.join(', ')}/s; a rate counts when every subscriber got every trap. First round: ${notes.join(' | ')}`;
+    const note = `${SUBSCRIBERS} SSE subscribers (Redis: ${REPLICAS} replicas on ${runtimes[0].name} receiving, the traps split evenly between them, the subscribers spread over them); ${stepSeconds} s per rate, rates ${rates.join(', ')}/s; a rate counts when every subscriber got every trap. First round: ${notes.join(' | ')}`;
+    const redisBest = stat(best.redis);
     const base = { scenario: SCENARIO, metric: `max lossless rate, ${SUBSCRIBERS} subscribers`, unit: 'traps/s', ...perRuntime(runtimes, best.netprobe), note };
+    const netprobeBest = base.netprobe;
+    const redisBase = { scenario: SCENARIO, metric: `max lossless rate, TRAP_BUS=redis, ${REPLICAS} replicas, ${SUBSCRIBERS} subscribers`, unit: 'traps/s', netprobe: redisBest, note };
+    const snmptrapd = { name: 'snmptrapd (log file)', value: stat(best.snmptrapd) };
     const rows: Measurement[] = [
-      { ...base, target: { text: '≥ 20 000 traps/s', met: base.netprobe.median >= 20_000 } },
-      compare(base, { name: 'snmptrapd (log file)', value: stat(best.snmptrapd) }, (r) => ({ text: '≥ 1× (ahead)', met: r >= 1 })),
+      { ...base, target: { text: '≥ 20 000 traps/s', met: netprobeBest.median >= 20_000 } },
+      compare(base, snmptrapd, (r) => ({ text: '≥ 1× (ahead)', met: r >= 1 })),
+      { ...redisBase, target: { text: '≥ 20 000 traps/s', met: redisBest.median >= 20_000 } },
+      compare(redisBase, { name: 'netprobe, TRAP_BUS=memory (1 process)', value: netprobeBest }),
+      compare(redisBase, snmptrapd),
     ];
     return rows;
   },
 };
 
-/** netprobe on one runtime with SUBSCRIBERS SSE clients: the ladder of rates, counted at the slowest client. */
-async function netprobeLadder(context: ScenarioContext, runtime: Runtime, datagram: string, rates: number[], stepSeconds: number): Promise<Step[]> {
+/** One netprobe process (TRAP_BUS=memory) on `runtime` with all the subscribers. */
+async function memoryLadder(context: ScenarioContext, runtime: Runtime, datagram: string, rates: number[], stepSeconds: number): Promise<Step[]> {
   const netprobe = await startNetprobe(context.registry, { runtime });
   const subscribers: SseCounter[] = [];
   try {
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const subscriber = new SseCounter();
-      await subscriber.connect(`${netprobe.baseUrl}/snmp/traps`);
-      subscribers.push(subscriber);
-    }
-    const receiver: Receiver = {
-      host: '127.0.0.1',
-      port: netprobe.trapPort,
-      delivered: () => Math.min(...subscribers.map((s) => s.trapEvents)),
-      gaps: () => subscribers.reduce((sum, s) => sum + s.gapEvents, 0),
-    };
-    return await ladder(context, receiver, datagram, rates, stepSeconds);
+    for (let i = 0; i < SUBSCRIBERS; i++) subscribers.push(await subscribe(`${netprobe.baseUrl}/snmp/traps`));
+    return await ladder(context, subscribersReceiver([{ host: '127.0.0.1', port: netprobe.trapPort }], subscribers), datagram, rates, stepSeconds);
   } finally {
     for (const s of subscribers) s.close();
     await netprobe.stop();
   }
+}
+
+/** A redis-server and REPLICAS netprobe processes on TRAP_BUS=redis, each receiving a share of the traps, the subscribers spread over them. */
+async function redisLadder(context: ScenarioContext, datagram: string, rates: number[], stepSeconds: number): Promise<Step[]> {
+  const { registry } = context;
+  const redis = await startRedis([], undefined, registry.spawn.bind(registry));
+  const replicas: Netprobe[] = [];
+  const subscribers: SseCounter[] = [];
+  try {
+    const env = { TRAP_BUS: 'redis', REDIS_URL: redis.url, TRAP_STREAM: 'netprobe:bench' };
+    replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startNetprobe(registry, { env, runtime: context.runtimes[0] })))));
+    for (const replica of replicas) await busUp(replica.baseUrl);
+    for (let i = 0; i < SUBSCRIBERS; i++) subscribers.push(await subscribe(`${replicas[i % REPLICAS].baseUrl}/snmp/traps`));
+    const targets = replicas.map((replica) => ({ host: '127.0.0.1', port: replica.trapPort }));
+    return await ladder(context, subscribersReceiver(targets, subscribers), datagram, rates, stepSeconds);
+  } finally {
+    for (const s of subscribers) s.close();
+    for (const replica of replicas) await replica.stop();
+    await redis.stop();
+  }
+}
+
+async function snmptrapdLadder(context: ScenarioContext, datagram: string, rates: number[], stepSeconds: number): Promise<Step[]> {
+  const trapd = await startSnmptrapd(context.registry);
+  try {
+    const receiver: Receiver = { targets: [{ host: '127.0.0.1', port: trapd.port }], delivered: () => trapd.count(), gaps: () => 0 };
+    return await ladder(context, receiver, datagram, rates, stepSeconds);
+  } finally {
+    await trapd.stop();
+  }
+}
+
+async function subscribe(url: string): Promise<SseCounter> {
+  const subscriber = new SseCounter();
+  await subscriber.connect(url);
+  return subscriber;
 }
 
 /** Steps through the rates until the first one with a loss. */
@@ -123,15 +157,44 @@ async function ladder(context: ScenarioContext, receiver: Receiver, datagram: st
   return steps;
 }
 
+/** Sends `count` traps at `rate`, split evenly between the receiver's targets (one sender process each, at once). */
 async function blast(context: ScenarioContext, receiver: Receiver, datagram: string, rate: number, count: number): Promise<{ achieved: number }> {
-  const result = await runNodeHelper<{ sent: number; elapsedMs: number }>(context.registry, 'bench/peers/trap-blaster.ts', [
-    receiver.host,
-    String(receiver.port),
-    datagram,
-    String(rate),
-    String(count),
-  ]);
-  return { achieved: result.sent / Math.max(result.elapsedMs / 1000, 1e-3) };
+  const { targets } = receiver;
+  const results = await Promise.all(
+    targets.map((target, i) => {
+      const share = Math.floor(count / targets.length) + (i < count % targets.length ? 1 : 0);
+      return runNodeHelper<{ sent: number; elapsedMs: number }>(context.registry, 'bench/peers/trap-blaster.ts', [
+        target.host,
+        String(target.port),
+        datagram,
+        String(rate / targets.length),
+        String(share),
+      ]);
+    }),
+  );
+  const sent = results.reduce((sum, r) => sum + r.sent, 0);
+  const elapsedMs = Math.max(...results.map((r) => r.elapsedMs));
+  return { achieved: sent / Math.max(elapsedMs / 1000, 1e-3) };
+}
+
+/** netprobe as a receiver: the fewest traps any subscriber got, and the gaps they were told of. */
+function subscribersReceiver(targets: Receiver['targets'], subscribers: SseCounter[]): Receiver {
+  return {
+    targets,
+    delivered: () => Math.min(...subscribers.map((s) => s.trapEvents)),
+    gaps: () => subscribers.reduce((sum, s) => sum + s.gapEvents, 0),
+  };
+}
+
+/** Waits until a replica's trap bus is connected to Redis (/readyz says so in its body). */
+async function busUp(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const body = (await (await fetch(`${baseUrl}/readyz`)).json()) as { trapBus?: { state: string } };
+    if (body.trapBus?.state === 'up') return;
+    if (Date.now() > deadline) throw new Error(`${baseUrl}: the trap bus is not up after 20 s (${JSON.stringify(body.trapBus)})`);
+    await sleep(50);
+  }
 }
 
 /** Waits until the receiver has `expected` events, or until nothing more arrives for 750 ms. */

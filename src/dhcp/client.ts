@@ -28,7 +28,8 @@ import { elapsedMs, roundMs } from '../time.ts';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
-export const DEFAULT_TIMEOUT_MS = 3000;
+/** dnsmasq pings an address before its first offer to a new client and offers about 3 s later: wait past that. */
+export const DEFAULT_TIMEOUT_MS = 5000;
 /** Options a typical client asks for; the server adds lease time, server id, T1 and T2 anyway. */
 export const DEFAULT_REQUESTED_OPTIONS: number[] = [
   OPTION.subnetMask,

@@ -21,8 +21,8 @@ export const DhcpDiscoverRequestSchema = z
       .max(15)
       .regex(/^[^/\s]+$/, 'must be an interface name')
       .optional()
-      .meta({ description: 'broadcast mode: the interface to probe (default: DHCP_INTERFACE). It needs no IPv4 address.', example: 'eth0' }),
-    server: z.string().min(1).max(253).optional().meta({ description: 'relay mode: the DHCP server (IPv4 address or name)', example: '10.0.0.1' }),
+      .meta({ description: 'broadcast mode: the interface to probe, e.g. eth1 (default: DHCP_INTERFACE). It needs no IPv4 address.' }),
+    server: z.string().min(1).max(253).optional().meta({ description: 'relay mode: the DHCP server (IPv4 address or name)' }),
     relayAddress: ipv4().optional().meta({ description: 'relay mode: giaddr, a local address where replies arrive on port 67 (default: the local address toward the server)' }),
     circuitId: z.string().min(1).max(100).optional().meta({ description: 'relay mode: option 82 sub-option 1, as text' }),
     remoteId: z.string().min(1).max(100).optional().meta({ description: 'relay mode: option 82 sub-option 2, as text' }),
@@ -65,7 +65,7 @@ export const DhcpDiscoverRequestSchema = z
       }
     }
   })
-  .meta({ id: 'DhcpDiscoverRequest' });
+  .meta({ id: 'DhcpDiscoverRequest', example: { interface: 'lo', timeoutMs: 5000, expectedServers: ['127.0.0.1'] } });
 
 /** A route of option 121 (destination as CIDR) or option 33 (destination as an address). */
 const RouteSchema = z.object({ destination: z.string(), router: z.string() }).meta({ id: 'DhcpClasslessRoute' });

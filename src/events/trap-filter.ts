@@ -10,6 +10,8 @@ export function oidHasPrefix(oid: string, prefix: string): boolean {
 export interface TrapFilterSpec {
   /** The sender's address is in this network. */
   source?: Cidr;
+  /** The origin address (snmpTrapAddress.0, or a v1 agent-addr other than the sender) is in this network; events without one never match. */
+  origin?: Cidr;
   /** Numeric OID prefix (symbolic names are resolved before). */
   trapOid?: string;
   version?: TrapVersion;
@@ -21,6 +23,10 @@ export function trapFilter(spec: TrapFilterSpec): EventFilter<TrapFilterFields> 
   if (spec.source) {
     const { matches } = spec.source;
     tests.push((fields) => fields.source !== undefined && matches(fields.source));
+  }
+  if (spec.origin) {
+    const { matches } = spec.origin;
+    tests.push((fields) => fields.origin !== undefined && matches(fields.origin));
   }
   if (spec.trapOid !== undefined) {
     const prefix = spec.trapOid.replace(/^\./, '');

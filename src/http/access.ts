@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { SCOPES, type Config } from '../config.ts';
 import { TokenAuthenticator, type Principal } from './auth.ts';
 import { problem, problemResponse } from './problem.ts';
-import { RateLimiter } from './rate-limit.ts';
+import type { RateLimit } from './rate-limit.ts';
 import type { AppEnv } from './types.ts';
 
 /**
@@ -25,7 +25,7 @@ const declaredAccess = new WeakMap<object, Access>();
 export function accessGuard(access: Access): MiddlewareHandler<AppEnv> {
   let guard = guards.get(access);
   if (!guard) {
-    guard = async (c, next) => c.get('accessControl').admit(c, access) ?? next();
+    guard = async (c, next) => (await c.get('accessControl').admit(c, access)) ?? next();
     guards.set(access, guard);
     declaredAccess.set(guard, access);
   }
@@ -52,8 +52,11 @@ export function assertEveryRouteDeclaresAccess(routes: readonly MountedRoute[]):
   }
 }
 
-/** The API description stays open whatever AUTH_OPEN_PATHS says, so that Swagger UI's Authorize button works. */
-const API_DESCRIPTION = /^\/(docs(\/.*)?|openapi\.json)$/;
+/**
+ * The API description and the pages that read it stay open whatever AUTH_OPEN_PATHS says: Swagger UI's
+ * Authorize button and the console's token field need the page first. Neither page holds any data.
+ */
+const PUBLIC_PAGES = /^\/(docs(\/.*)?|openapi\.json|console(\/.*)?)$/;
 
 /**
  * Admission for one app: the bearer token (constant-time), the declared scope, and the per-token rate
@@ -63,12 +66,13 @@ const API_DESCRIPTION = /^\/(docs(\/.*)?|openapi\.json)$/;
 export class AccessControl {
   private readonly authenticator: TokenAuthenticator;
   private readonly openPaths: Set<string>;
-  private readonly limiter: RateLimiter | undefined;
+  private readonly limiter: RateLimit | undefined;
 
-  constructor({ auth, limits }: Pick<Config, 'auth' | 'limits'>) {
+  /** `limiter`: the per-token rate limit (RATE_LIMIT_PER_SECOND), or undefined when it is off. */
+  constructor({ auth }: Pick<Config, 'auth'>, limiter: RateLimit | undefined) {
+    this.limiter = limiter;
     this.authenticator = new TokenAuthenticator(auth.tokens);
     this.openPaths = new Set(auth.openPaths);
-    this.limiter = limits.ratePerSecond > 0 ? new RateLimiter(limits.ratePerSecond, limits.rateBurst) : undefined;
   }
 
   /** False when no token is configured: the API is open to anyone who can reach it. */
@@ -77,8 +81,8 @@ export class AccessControl {
   }
 
   /** Undefined when the request may proceed; otherwise the 401, 403 or 429 to answer. */
-  admit(c: Context<AppEnv>, access: Access): Response | undefined {
-    if (access === 'open' && (this.openPaths.has(c.req.path) || API_DESCRIPTION.test(c.req.path))) return undefined;
+  async admit(c: Context<AppEnv>, access: Access): Promise<Response | undefined> {
+    if (access === 'open' && (this.openPaths.has(c.req.path) || PUBLIC_PAGES.test(c.req.path))) return undefined;
     if (!this.authenticator.enabled) return this.rateLimited(c, 'anonymous');
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -89,8 +93,8 @@ export class AccessControl {
     return this.rateLimited(c, principal.name);
   }
 
-  private rateLimited(c: Context<AppEnv>, caller: Principal['name']): Response | undefined {
-    const waitSeconds = this.limiter?.take(caller) ?? 0;
+  private async rateLimited(c: Context<AppEnv>, caller: Principal['name']): Promise<Response | undefined> {
+    const waitSeconds = (await this.limiter?.take(caller)) ?? 0;
     if (waitSeconds === 0) return undefined;
     const retryAfter = String(Math.max(1, Math.ceil(waitSeconds)));
     return problemResponse(c, problem(429, 'rate-limited', 'Too many requests', `Retry after ${retryAfter} s.`), { 'retry-after': retryAfter });

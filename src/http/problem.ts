@@ -27,6 +27,7 @@ export function problem(
 }
 
 export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
+  c.set('problemType' as never, body.type as never); // for the request's log line
   return new Response(JSON.stringify(body), {
     status: body.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers, ...requestIdHeader(c) },

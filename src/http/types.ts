@@ -8,6 +8,8 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     principal?: Principal;
+    /** The problem type of an error answer, for the request's log line. */
+    problemType?: string;
     accessControl: AccessControl;
   };
 }

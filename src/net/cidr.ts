@@ -5,7 +5,11 @@ export interface Cidr {
   /** As written, e.g. `10.0.0.0/8` or `2001:db8::1`. */
   text: string;
   family: 4 | 6;
+  /** How many addresses the network holds (a bigint: an IPv6 /64 holds 2^64). */
+  size: bigint;
   matches(address: NormalizedAddress): boolean;
+  /** Every address of the network, in order: only for networks of at most `limit` addresses (undefined otherwise). */
+  addresses(limit: number): string[] | undefined;
 }
 
 /**
@@ -26,7 +30,14 @@ export function parseCidr(text: string, context = text): Cidr {
   }
   const prefix = written - mappedBits;
   const { family, words } = network;
-  return { text: text.trim(), family, matches: (candidate) => candidate.family === family && prefixMatches(words, candidate.words, prefix) };
+  const size = 1n << BigInt((family === 4 ? 32 : 128) - prefix);
+  return {
+    text: text.trim(),
+    family,
+    size,
+    matches: (candidate) => candidate.family === family && prefixMatches(words, candidate.words, prefix),
+    addresses: (limit) => (size > BigInt(limit) ? undefined : enumerate(family, words, prefix, Number(size))),
+  };
 }
 
 /** The same, or undefined instead of an error: for validating input. */
@@ -45,4 +56,18 @@ function prefixMatches(network: number[], candidate: number[], prefix: number): 
     if ((network[i] & mask) !== (candidate[i] & mask)) return false;
   }
   return true;
+}
+
+function enumerate(family: 4 | 6, words: number[], prefix: number, count: number): string[] {
+  const bits = family === 4 ? 32 : 128;
+  const value = words.reduce((sum, word) => (sum << 16n) | BigInt(word), 0n);
+  const hostBits = BigInt(bits - prefix);
+  const first = (value >> hostBits) << hostBits;
+  return Array.from({ length: count }, (_, i) => formatAddress(family, first + BigInt(i)));
+}
+
+function formatAddress(family: 4 | 6, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => Number((value >> shift) & 0xffn)).join('.');
+  const words = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  return new URL(`http://[${words.join(':')}]`).hostname.slice(1, -1);
 }

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { BerReader } from 'asn1-ber';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { CertificateSummary, TlsReport } from './types.ts';
 
@@ -9,16 +10,27 @@ const MAX_CHAIN = 16;
 export function tlsReport(socket: TLSSocket, servername: string | undefined, now = Date.now()): TlsReport {
   const peer = socket.getPeerCertificate(true);
   const chain = peerChain(peer, now);
+  const authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
   return {
     protocol: socket.getProtocol() ?? null,
     cipher: socket.getCipher()?.name ?? null,
     alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
     servername: servername ?? null,
     authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+    verdict: verdictOf(socket.authorized, authorizationError),
+    authorizationError,
     certificate: chain[0] ?? null,
     chain,
   };
+}
+
+/**
+ * Node checks the chain, then (when the chain is good) the name: ERR_TLS_CERT_ALTNAME_INVALID is a
+ * trusted certificate for another name, which an operator reads differently from an untrusted chain.
+ */
+function verdictOf(authorized: boolean, error: string | null): TlsReport['verdict'] {
+  if (authorized) return 'trusted';
+  return error === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'nameMismatch' : 'untrusted';
 }
 
 /** Leaf first, following issuerCertificate until a self-signed root, a repeat, or the cap. */
@@ -49,7 +61,54 @@ export function summarizeCertificate(der: Buffer, now = Date.now()): Certificate
     daysRemaining: Math.floor((validTo.getTime() - now) / DAY_MS),
     serialNumber: cert.serialNumber.toUpperCase(),
     fingerprint256: cert.fingerprint256,
+    ...publicKeyOf(cert),
+    signatureAlgorithm: signatureAlgorithmOf(der),
   };
+}
+
+/** `rsa` 2048, `ec` prime256v1, `ed25519`: what the key is, for weak-key audits. */
+function publicKeyOf(cert: X509Certificate): Pick<CertificateSummary, 'keyType' | 'keyBits' | 'keyCurve'> {
+  const { asymmetricKeyType, asymmetricKeyDetails } = cert.publicKey;
+  return {
+    keyType: asymmetricKeyType ?? 'unknown',
+    keyBits: asymmetricKeyDetails?.modulusLength ?? null,
+    keyCurve: asymmetricKeyDetails?.namedCurve ?? null,
+  };
+}
+
+const SIGNATURE_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+};
+
+/**
+ * The certificate's signatureAlgorithm (Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, … }),
+ * which Node's X509Certificate does not expose: its name, or its OID when the name is not known here.
+ */
+export function signatureAlgorithmOf(der: Buffer): string | null {
+  try {
+    const reader = new BerReader(der);
+    reader.readSequence();
+    const tbsTag = reader.peek();
+    if (tbsTag === null || reader.readSequence(tbsTag) === null) return null;
+    const afterTbs = reader.offset + reader.length;
+    const algorithm = new BerReader(der.subarray(afterTbs));
+    if (algorithm.readSequence() === null) return null;
+    const oid = algorithm.readOID();
+    return oid === null ? null : (SIGNATURE_ALGORITHMS[oid] ?? oid);
+  } catch {
+    return null;
+  }
 }
 
 /** Node gives one `key=value` per line; show the familiar comma-separated form. */

@@ -15,7 +15,7 @@ export function ignoreLateErrors(): void {}
 export async function openTcp(target: ProbeTarget, context: ProbeContext): Promise<Opened> {
   const { signal } = context;
   const started = performance.now();
-  if (signal.aborted) return { ok: false, outcome: { state: 'filtered', error: abortFailure(signal, 'connect') } };
+  if (signal.aborted) return { ok: false, outcome: { state: 'timeout', error: abortFailure(signal, 'connect') } };
 
   const socket = connect({ host: target.address, port: target.port, family: target.family, noDelay: true, autoSelectFamily: false });
   socket.on('error', ignoreLateErrors);
@@ -26,8 +26,18 @@ export async function openTcp(target: ProbeTarget, context: ProbeContext): Promi
       error: (err: Error) => ({ ok: false, outcome: connectFailure(err) }),
     },
     signal,
-    () => ({ ok: false, outcome: { state: 'filtered', error: abortFailure(signal, 'connect') } }),
+    () => ({ ok: false, outcome: { state: unansweredState(performance.now() - started), error: abortFailure(signal, 'connect') } }),
   );
   if (!opened.ok) socket.destroy();
   return opened;
+}
+
+/**
+ * TCP resends an unanswered SYN after its initial retransmission timeout, 1 s (RFC 6298): a connect cut
+ * short before that has not given the port a fair chance, so it is a timeout, not evidence of a filter.
+ */
+const INITIAL_RTO_MS = 1000;
+
+function unansweredState(waitedMs: number): ProberOutcome['state'] {
+  return waitedMs < INITIAL_RTO_MS ? 'timeout' : 'filtered';
 }

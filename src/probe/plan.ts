@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { FieldIssue } from '../errors.ts';
+import { tryParseCidr } from '../net/cidr.ts';
 import { bareHost } from '../net/host.ts';
 import { ExpectCompiler, expectCostProblem, type ExpectPattern } from './matcher.ts';
 import { DEFAULT_CONCURRENCY, DEFAULT_READ_BYTES, DEFAULT_TIMEOUT_MS, type ProbeLimits, type ProbeRequestBody } from './schemas.ts';
@@ -13,19 +14,24 @@ type TargetFields = Omit<ProbeRequestBody, 'targets' | 'concurrency'>;
 export type ProbePlan = { kind: 'single'; spec: ProbeSpec } | { kind: 'batch'; specs: ProbeSpec[]; concurrency: number };
 type PlanIssue = FieldIssue;
 
-/** Applies defaults and per-target overrides, and checks what depends on several fields at once. */
+/**
+ * Applies defaults and per-target overrides, expands scans (a CIDR host, several ports) into one probe each,
+ * in order, and checks what depends on several fields at once.
+ */
 export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: true; plan: ProbePlan } | { ok: false; issues: PlanIssue[] } {
   const issues: PlanIssue[] = [];
   const patterns = new ExpectCompiler();
   const { targets, concurrency, ...shared } = body;
+  const defaultConcurrency = Math.min(DEFAULT_CONCURRENCY, limits.maxConcurrency);
 
   if (targets === undefined) {
     if (shared.host === undefined) {
       return { ok: false, issues: [{ path: [], message: 'give host and port for one probe, or targets for a batch' }] };
     }
-    if (concurrency !== undefined) issues.push({ path: ['concurrency'], message: 'applies to batches (targets) only' });
-    const spec = toSpec(shared, [], limits, patterns, issues, true);
-    return issues.length || !spec ? { ok: false, issues } : { ok: true, plan: { kind: 'single', spec } };
+    const specs = toSpecs(shared, [], limits, patterns, issues, true);
+    if (specs.length === 1 && concurrency !== undefined) issues.push({ path: ['concurrency'], message: 'applies to batches and scans only' });
+    if (issues.length) return { ok: false, issues };
+    return { ok: true, plan: specs.length === 1 ? { kind: 'single', spec: specs[0] } : { kind: 'batch', specs, concurrency: concurrency ?? defaultConcurrency } };
   }
 
   if (shared.host !== undefined) {
@@ -35,20 +41,72 @@ export function planProbes(body: ProbeRequestBody, limits: ProbeLimits): { ok: t
   targets.forEach((target, index) => {
     const merged: TargetFields = { ...definedOnly(shared), ...definedOnly(target) };
     if (shared.tls && target.tls) merged.tls = { ...shared.tls, ...target.tls };
-    const spec = toSpec(merged, ['targets', index], limits, patterns, issues, target.tls !== undefined);
-    if (spec) specs.push(spec);
+    specs.push(...toSpecs(merged, ['targets', index], limits, patterns, issues, target.tls !== undefined));
   });
   if (issues.length) return { ok: false, issues };
+  const tooMany = batchProblem(specs, limits);
+  if (tooMany) return { ok: false, issues: [{ path: ['targets'], message: tooMany }] };
+  return { ok: true, plan: { kind: 'batch', specs, concurrency: concurrency ?? defaultConcurrency } };
+}
+
+function batchProblem(specs: ProbeSpec[], limits: ProbeLimits): string | undefined {
+  if (specs.length > limits.maxBatch) return `the request expands to ${specs.length} probes; at most ${limits.maxBatch} are allowed (PROBE_MAX_BATCH)`;
   const readBudget = specs.reduce((sum, spec) => sum + (spec.read || spec.protocol === 'udp' ? spec.readBytes : 0), 0);
-  if (readBudget > MAX_BATCH_READ_BYTES) {
-    const message = `the batch could read ${readBudget} bytes in all; the limit is ${MAX_BATCH_READ_BYTES}: lower readBytes or split the batch`;
-    return { ok: false, issues: [{ path: ['targets'], message }] };
+  if (readBudget > MAX_BATCH_READ_BYTES) return `the batch could read ${readBudget} bytes in all; the limit is ${MAX_BATCH_READ_BYTES}: lower readBytes or split the batch`;
+  return undefined;
+}
+
+/** One spec per address of the host (a CIDR range is every address of it) and per port, host by host. */
+function toSpecs(
+  fields: TargetFields,
+  at: (string | number)[],
+  limits: ProbeLimits,
+  patterns: ExpectCompiler,
+  issues: PlanIssue[],
+  tlsGivenHere: boolean,
+): ProbeSpec[] {
+  const hosts = expandHost(fields.host ?? '', limits.maxBatch);
+  if (typeof hosts === 'string') issues.push({ path: [...at, 'host'], message: hosts });
+  const ports = fields.port === undefined ? [undefined] : expandPorts(fields.port, limits.maxBatch);
+  if (typeof ports === 'string') issues.push({ path: [...at, 'port'], message: ports });
+  if (typeof hosts === 'string' || typeof ports === 'string') return [];
+  if (hosts.length * ports.length > limits.maxBatch) {
+    issues.push({ path: at, message: `host and port expand to ${hosts.length * ports.length} probes; at most ${limits.maxBatch} are allowed (PROBE_MAX_BATCH)` });
+    return [];
   }
-  return { ok: true, plan: { kind: 'batch', specs, concurrency: concurrency ?? Math.min(DEFAULT_CONCURRENCY, limits.maxConcurrency) } };
+  const specs: ProbeSpec[] = [];
+  for (const host of hosts) {
+    for (const port of ports) {
+      const spec = toSpec({ ...fields, host, port }, at, limits, patterns, issues, tlsGivenHere);
+      if (spec) specs.push(spec);
+    }
+  }
+  return specs;
+}
+
+/** `"22,80,8000-8010"` → [22, 80, 8000, …, 8010]; or why not. */
+export function expandPorts(port: number | string, limit: number): number[] | string {
+  if (typeof port === 'number') return [port];
+  const ports: number[] = [];
+  for (const part of port.split(',')) {
+    const [from, to = from] = part.split('-').map((n) => Number(n.trim()));
+    if (from < 1 || to > 65535 || from > to) return `"${part.trim()}" is not a port from 1 to 65535 or a range from low to high`;
+    if (ports.length + (to - from + 1) > limit) return `"${port}" names more than ${limit} ports (PROBE_MAX_BATCH)`;
+    for (let p = from; p <= to; p++) ports.push(p);
+  }
+  return ports;
+}
+
+/** A host as is, or every address of a CIDR range (at most `limit`); or why not. */
+function expandHost(host: string, limit: number): string[] | string {
+  if (!host.includes('/')) return [bareHost(host)];
+  const network = tryParseCidr(host);
+  if (!network) return `"${host}" is not a CIDR range`;
+  return network.addresses(limit) ?? `${host} holds ${network.size} addresses; a scan may have at most ${limit} (PROBE_MAX_BATCH)`;
 }
 
 function toSpec(
-  fields: TargetFields,
+  fields: TargetFields & { port: number | undefined },
   at: (string | number)[],
   limits: ProbeLimits,
   patterns: ExpectCompiler,

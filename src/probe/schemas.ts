@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DNS_NAME, HostSchema } from '../net/host.ts';
+import { tryParseCidr } from '../net/cidr.ts';
+import { DNS_NAME, hostProblem } from '../net/host.ts';
 import { EXPECT_FLAGS, MAX_EXPECT_COST } from './matcher.ts';
 import { PROBE_ERROR_CODES, PROBE_PROTOCOLS, PROBE_STATES } from './types.ts';
 
@@ -47,7 +48,24 @@ function isPemCertificateList(pem: string): boolean {
 
 /* ------------------------------------------------------------------ request */
 
-const PortSchema = z.number().int().min(1).max(65535).meta({ example: 25 });
+/** `22`, or ports and ranges: `"22,80,443,8000-8010"` (checked and expanded when the request is planned). */
+const PORT_LIST = /^\s*\d{1,5}(\s*-\s*\d{1,5})?(\s*,\s*\d{1,5}(\s*-\s*\d{1,5})?)*\s*$/;
+
+const PortSchema = z
+  .union([z.number().int().min(1).max(65535), z.string().max(1024).regex(PORT_LIST, 'must be a port from 1 to 65535, or ports and ranges such as "22,80,443,8000-8010"')])
+  .meta({ example: 25, description: 'A port, or ports and ranges to scan ("22,80,443,8000-8010"): each is one probe, in the order given' });
+
+/** A host, or a network to scan: every address of a CIDR range is one probe, in address order. */
+const ProbeHostSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .superRefine((host, ctx) => {
+    if (host.includes('/') && tryParseCidr(host) !== undefined) return;
+    const problem = hostProblem(host);
+    if (problem) ctx.addIssue({ code: 'custom', message: host.includes('/') ? `${host} is not a CIDR range to scan (127.0.0.0/30)` : problem });
+  })
+  .meta({ example: '127.0.0.1' });
 
 const ProtocolSchema = z.enum(PROBE_PROTOCOLS).meta({ description: 'Default `tcp`' });
 
@@ -136,13 +154,15 @@ function sharedFields(limits: ProbeLimits) {
 
 export function probeRequestSchemas(limits: ProbeLimits) {
   const ProbeTargetSchema = z
-    .object({ host: HostSchema, ...sharedFields(limits) })
+    .object({ host: ProbeHostSchema, ...sharedFields(limits) })
     .strict()
     .meta({ id: 'ProbeTarget',  description: 'One target of a batch; its fields override the shared ones' });
 
   const ProbeRequestSchema = z
     .object({
-      host: HostSchema.optional().meta({ description: 'One probe: give host and port (not targets)' }),
+      host: ProbeHostSchema.optional().meta({
+        description: 'One probe: give host and port (not targets). A CIDR range or several ports make it a scan: the answer is then a batch result',
+      }),
       ...sharedFields(limits),
       targets: z
         .array(ProbeTargetSchema)
@@ -183,6 +203,10 @@ const CertificateSummarySchema = z
     daysRemaining: z.number().int().meta({ description: 'Whole days until validTo (floored); negative once expired' }),
     serialNumber: z.string().meta({ description: 'Hex' }),
     fingerprint256: z.string().meta({ example: 'AB:CD:...' }),
+    keyType: z.string().meta({ description: 'Public key type: rsa, rsa-pss, ec, ed25519, …', example: 'ec' }),
+    keyBits: z.int().nullable().meta({ description: 'RSA modulus length in bits; null for other key types', example: 2048 }),
+    keyCurve: z.string().nullable().meta({ description: 'EC curve name; null for other key types', example: 'prime256v1' }),
+    signatureAlgorithm: z.string().nullable().meta({ description: "The issuer's signature algorithm (its OID when not known by name)", example: 'sha256WithRSAEncryption' }),
   })
   .meta({ id: 'CertificateSummary' });
 
@@ -193,6 +217,9 @@ const ProbeTlsReportSchema = z
     alpn: z.string().nullable().meta({ description: 'The protocol the server selected, or null' }),
     servername: z.string().nullable().meta({ description: 'The SNI name sent, or null' }),
     authorized: z.boolean().meta({ description: 'The chain is trusted and the certificate matches the name (or the IP)' }),
+    verdict: z.enum(['trusted', 'untrusted', 'nameMismatch']).meta({
+      description: 'trusted: chain and name good; untrusted: the chain does not verify (self-signed, unknown CA, expired…); nameMismatch: a trusted certificate for another name than servername (or the IP)',
+    }),
     authorizationError: z.string().nullable().meta({ example: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
     certificate: CertificateSummarySchema.nullable(),
     chain: z.array(CertificateSummarySchema).meta({ description: 'As sent by the peer, leaf first, up to a self-signed root' }),
@@ -208,7 +235,7 @@ export const ProbeResultSchema = z
     port: z.number().int(),
     state: z.enum(PROBE_STATES).meta({
       description:
-        'nmap vocabulary. open: connected (UDP: answered); closed: refused (UDP: ICMP port unreachable); filtered: no answer to the connect, or unreachable; open|filtered: UDP silence; error: the probe did not reach the port (DNS, policy)',
+        'nmap vocabulary. open: connected (UDP: answered); closed: refused (UDP: ICMP port unreachable); filtered: no answer to the connect for at least the first TCP retransmission timeout (1 s), or unreachable; timeout: the deadline came before the port could answer (timeoutMs too short to tell filtered from slow); open|filtered: UDP silence; error: the probe did not reach the port (DNS, policy)',
     }),
     timings: z
       .object({

@@ -6,7 +6,7 @@ import { roundMs } from '../time.ts';
 import { firstEvent } from './deadline.ts';
 import { exchange } from './exchange.ts';
 import { abortFailure, describe, errnoOf, probeError } from './outcomes.ts';
-import type { ProbeContext, ProbeError, Prober, ProbeTarget, TlsProbeOptions } from './types.ts';
+import type { ProbeContext, ProbeError, Prober, ProbeTarget, TlsProbeOptions, TlsReport } from './types.ts';
 
 type Handshake = { ok: true; socket: TLSSocket; tlsMs: number } | { ok: false; socket: TLSSocket; error: ProbeError };
 
@@ -27,10 +27,7 @@ export const probeTls: Prober = async (target, options, context) => {
     if (!handshake.ok) return { state: 'open', connectMs, error: handshake.error };
     const tlsMs = roundMs(handshake.tlsMs);
     const tls = tlsReport(handshake.socket, tlsOptions.servername);
-    if (!tls.authorized && !tlsOptions.insecure) {
-      const reason = tls.authorizationError ?? 'unknown reason';
-      return { state: 'open', connectMs, tlsMs, tls, error: probeError('TLS', `the certificate is not trusted: ${reason}`) };
-    }
+    if (!tls.authorized && !tlsOptions.insecure) return { state: 'open', connectMs, tlsMs, tls, error: probeError('TLS', refusal(tls, target)) };
     if (!options.read) return { state: 'open', connectMs, tlsMs, tls };
     const exchanged = await exchange(handshake.socket, options, context);
     return { state: 'open', connectMs, tlsMs, tls, ...exchanged };
@@ -65,6 +62,12 @@ function handshakeOver(raw: Socket, target: ProbeTarget, options: TlsProbeOption
     signal,
     () => ({ ok: false, socket, error: abortFailure(signal, 'TLS handshake') }),
   );
+}
+
+function refusal(tls: TlsReport, target: ProbeTarget): string {
+  const reason = tls.authorizationError ?? 'unknown reason';
+  if (tls.verdict === 'nameMismatch') return `name mismatch: the certificate is trusted but not issued for ${tls.servername ?? target.address} (${reason})`;
+  return `the certificate is not trusted: ${reason}`;
 }
 
 /** OpenSSL messages carry source paths and line breaks; its short `reason` plus the code reads better. */

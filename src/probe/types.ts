@@ -8,8 +8,11 @@ export type { CertificateSummary, ProbeError, ProbeMatch, ProbeResponse, ProbeRe
 export const PROBE_PROTOCOLS = ['tcp', 'tls', 'udp'] as const;
 export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
 
-/** Port states in nmap's vocabulary; `error` when the probe could not get as far as the port. */
-export const PROBE_STATES = ['open', 'closed', 'filtered', 'open|filtered', 'error'] as const;
+/**
+ * Port states in nmap's vocabulary; `timeout` when the probe's deadline came before the port could answer
+ * (too short to tell filtered from slow), `error` when the probe could not get as far as the port.
+ */
+export const PROBE_STATES = ['open', 'closed', 'filtered', 'open|filtered', 'timeout', 'error'] as const;
 export type ProbeState = (typeof PROBE_STATES)[number];
 
 /** Stable `error.code` values of a failed probe (documented in the OpenAPI enum). */

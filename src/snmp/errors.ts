@@ -62,8 +62,11 @@ const AUTH_DETAILS: Record<string, string> = {
 export interface RequestContext {
   host: string;
   port: number;
+  version?: string;
   timeoutMs: number;
   retries: number;
+  /** performance.now() when the request was sent, for the real elapsed time of a timeout. */
+  startedAt?: number;
   /** Numeric OIDs of the request, in order, to turn an error-status OID into its index. */
   oids: readonly string[];
   signal?: AbortSignal;
@@ -88,14 +91,8 @@ export function mapSnmpError(err: unknown, ctx: RequestContext): AdapterError {
   if (ctx.signal?.aborted) return new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client');
 
   switch (e.name) {
-    case 'RequestTimedOutError': {
-      const attempts = ctx.retries + 1;
-      return new AdapterError(
-        'TIMEOUT',
-        'snmp',
-        `${target} did not answer within ${ctx.timeoutMs} ms (${attempts} attempt${attempts > 1 ? 's' : ''})`,
-      );
-    }
+    case 'RequestTimedOutError':
+      return timeoutError(ctx, target);
     case 'RequestFailedError':
       return errorStatusError(e, ctx, target);
     case 'ResponseInvalidError':
@@ -116,9 +113,35 @@ export function mapSnmpError(err: unknown, ctx: RequestContext): AdapterError {
   return new AdapterError('PROTOCOL', 'snmp', `the exchange with ${target} failed unexpectedly`);
 }
 
+/**
+ * Agents stay silent rather than refuse: what a timeout most often means is worth saying. The time is the
+ * real elapsed time, which with retries is several times timeoutMs.
+ */
+function timeoutError(ctx: RequestContext, target: string): AdapterError {
+  const attempts = ctx.retries + 1;
+  const elapsed = ctx.startedAt === undefined ? '' : ` in ${Math.round(performance.now() - ctx.startedAt)} ms`;
+  const causes =
+    ctx.version === '3'
+      ? 'a wrong privacy key or protocol (agents drop what they cannot decrypt), an agent ACL that excludes this host, or no agent at this address'
+      : 'a wrong community (agents ignore it silently), an agent ACL that excludes this host, or no agent at this address';
+  return new AdapterError(
+    'TIMEOUT',
+    'snmp',
+    `${target} did not answer${elapsed} (${attempts} attempt${attempts > 1 ? 's' : ''} of ${ctx.timeoutMs} ms). The usual causes: ${causes}.`,
+  );
+}
+
 function errorStatusError(e: LibraryError, ctx: RequestContext, target: string): AdapterError {
   const code = typeof e.status === 'number' ? e.status : ERROR_STATUS.genErr;
   const status = ERROR_STATUS_NAMES[code] ?? `status${code}`;
+  if (status === 'authorizationError' && ctx.version === '3') {
+    return new AdapterError(
+      'AUTH',
+      'snmp',
+      `${target} refused this user (authorizationError): the agent's access control does not allow it at this security level; check the user's level (an authPriv-only user needs level authPriv) and the agent's VACM views`,
+      { snmp: { reason: 'authorizationError', status } },
+    );
+  }
   // net-snmp reports "<Status>: <oid>" when the error-index points at a varbind.
   const oid = /:\s*([\d.]+)\s*$/.exec(e.message ?? '')?.[1];
   const index = oid === undefined ? 0 : ctx.oids.indexOf(oid) + 1;

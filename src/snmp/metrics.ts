@@ -1,6 +1,6 @@
 import type { MetricsRegistrar } from '../metrics.ts';
 
-export type SnmpOperation = 'get' | 'getnext' | 'bulk' | 'walk' | 'set';
+export type SnmpOperation = 'get' | 'getnext' | 'bulk' | 'walk' | 'table' | 'set';
 
 /** The SNMP area's metrics: operations by outcome, and their latency. */
 export function snmpMetrics(metrics: MetricsRegistrar) {

@@ -1,94 +1,132 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, extname, join } from 'node:path';
-import snmp from 'net-snmp';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { distance as levenshtein } from 'fastest-levenshtein';
+import { fileURLToPath } from 'node:url';
 import { AdapterError } from '../errors.ts';
+import { isSmiKeyword, MibIndex, type MibModuleInfo, type MibModuleInput, type MibNode, type MibProblem, type MibSource } from './mib-index.ts';
+import { MibSyntaxError, parseMibText, type ParsedModule } from './mib-parser.ts';
 import { isDottedDecimal, numericOidProblem, parseNumericOid } from './oid.ts';
+import type { MibModule, MibTranslation, TranslateQuery } from './schemas.ts';
 
-/** The parts of net-snmp's untyped ModuleStore this resolver relies on. */
-interface NetSnmpModuleStore {
-  loadFromFile(fileName: string): void;
-  parser: {
-    Modules: Record<string, Record<string, unknown>>;
-    CharBuffer: { Table: Record<string, unknown>; ModuleName: Record<string, string> };
-    SymbolBuffer: Record<string, unknown>;
-  };
-}
+export type { MibModuleInfo, MibNode, MibProblem, MibSource } from './mib-index.ts';
 
-interface MibEntry {
-  ObjectName?: string;
-  OID?: string;
-}
+/** The standard MIB set shipped with the service (mibs/, with its licence beside it). */
+export const BUNDLED_MIB_DIR = fileURLToPath(new URL('../../mibs/', import.meta.url));
 
 export interface SkippedMibFile {
   file: string;
   reason: string;
 }
 
-/** Modules net-snmp ships beyond its base set; loaded in this order (IF-MIB imports IANAifType-MIB). */
-const SHIPPED_EXTRA_MODULES = ['IANAifType-MIB', 'IF-MIB'];
-/** SMIv1 modules that duplicate SMIv2 names (sysName, ifDescr…): their names lose to any other module. */
-const LEGACY_MODULES = new Set(['RFC1155-SMI', 'RFC1158-MIB', 'RFC1213-MIB', 'RFC-1212', 'RFC-1215']);
+/** A MIB file as uploaded: its name (for messages) and its text. */
+export interface MibUpload {
+  file: string;
+  text: string;
+}
+
+export interface MibResolverOptions {
+  /** SNMP_MIB_DIRS: loaded on top of the bundled set (a module of the same name replaces the bundled one). */
+  mibDirs: string[];
+  /** MIB_STORE_DIR: where uploaded modules are kept across restarts; uploads live in memory only without it. */
+  storeDir?: string;
+  /** At most this many uploaded modules (SNMP_MIB_UPLOAD_MAX_MODULES). */
+  maxUploadedModules?: number;
+  /** The bundled set; BUNDLED_MIB_DIR unless a test says otherwise. */
+  bundledDir?: string;
+}
+
+interface LoadedModule extends MibModuleInput {
+  /** The module's own text, kept for uploaded modules (written to the store). */
+  text?: string;
+}
+
+const MAX_MIB_FILE_BYTES = 8 * 1024 * 1024;
+const MODULE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
- * Translates between numeric OIDs and MIB names. net-snmp's ModuleStore.translate matches whole nodes only,
- * so this builds its own indexes once: numeric OID → 'MODULE::name' (longest-prefix lookup for instances
- * and table indexes), and name → numeric OID.
+ * Translates between numeric OIDs and MIB names, and knows each object's syntax, access, enums, display
+ * hint and INDEX. Modules come in three layers, each replacing same-named modules of the one below: the
+ * bundled standard set, SNMP_MIB_DIRS, and uploads (POST /snmp/mibs, kept in MIB_STORE_DIR). The parsed
+ * modules are kept; the index built from them is swapped whole when modules are added or removed.
  */
 export class MibResolver {
-  private readonly oidToName: Map<string, string>;
-  private readonly qualifiedToOid: Map<string, string>;
-  private readonly bareToOid: Map<string, string>;
-  /** Extra MIB files that could not be loaded, with the reason. */
-  readonly skipped: readonly SkippedMibFile[];
-  /** Modules loaded, in load order. */
-  readonly modules: readonly string[];
-  private constructor(
-    oidToName: Map<string, string>,
-    qualifiedToOid: Map<string, string>,
-    bareToOid: Map<string, string>,
-    skipped: readonly SkippedMibFile[],
-    modules: readonly string[],
-  ) {
-    this.oidToName = oidToName;
-    this.qualifiedToOid = qualifiedToOid;
-    this.bareToOid = bareToOid;
-    this.skipped = skipped;
-    this.modules = modules;
+  private index: MibIndex;
+  private layers: Map<string, LoadedModule>[];
+  private readonly storeDir: string | undefined;
+  private readonly maxUploaded: number;
+  private skippedFiles: SkippedMibFile[];
+  /** Uploads and deletions one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(layers: Map<string, LoadedModule>[], skipped: SkippedMibFile[], options: MibResolverOptions) {
+    this.layers = layers;
+    this.storeDir = options.storeDir;
+    this.maxUploaded = options.maxUploadedModules ?? 256;
+    const built = buildIndex(layers);
+    this.index = built.index;
+    this.skippedFiles = [...skipped, ...built.skipped];
   }
 
-  static create(options: { mibDirs: string[] }): MibResolver {
+  static create(options: MibResolverOptions): MibResolver {
     const skipped: SkippedMibFile[] = [];
-    const store = quietly(() => snmp.createModuleStore() as NetSnmpModuleStore);
-    const shippedDir = join(dirname(createRequire(import.meta.url).resolve('net-snmp')), 'lib', 'mibs');
-    for (const module of SHIPPED_EXTRA_MODULES) loadMibFile(store, join(shippedDir, `${module}.mib`), skipped);
-    for (const header of inDependencyOrder(listMibFiles(options.mibDirs, skipped), skipped)) {
-      const missing = header.imports.filter((module) => !(module in store.parser.Modules));
-      const hint = missing.length > 0 ? ` (imports ${missing.join(', ')}, not loaded)` : '';
-      loadMibFile(store, header.file, skipped, hint);
+    const bundled = readLayer([options.bundledDir ?? BUNDLED_MIB_DIR], 'bundled', skipped);
+    const dirs = readLayer(options.mibDirs, 'dir', skipped);
+    let uploaded = new Map<string, LoadedModule>();
+    if (options.storeDir !== undefined) {
+      mkdirSync(options.storeDir, { recursive: true });
+      uploaded = readLayer([options.storeDir], 'uploaded', skipped, true);
     }
-    return MibResolver.fromModules(store.parser.Modules, skipped);
+    return new MibResolver([bundled, dirs, uploaded], skipped, options);
   }
 
-  private static fromModules(modules: Record<string, Record<string, unknown>>, skipped: SkippedMibFile[]): MibResolver {
-    const oidToName = new Map<string, string>();
-    const qualifiedToOid = new Map<string, string>();
-    const bareToOid = new Map<string, string>();
-    const names = Object.keys(modules);
-    const preferred = [...names.filter((m) => !LEGACY_MODULES.has(m)), ...names.filter((m) => LEGACY_MODULES.has(m))];
-    for (const moduleName of preferred) {
-      for (const entry of Object.values(modules[moduleName]) as MibEntry[]) {
-        if (typeof entry !== 'object' || entry === null) continue;
-        const { ObjectName: name, OID: oid } = entry;
-        // Shape only: a name whose OID cannot be sent is refused by toNumeric with the reason, not as unknown.
-        if (typeof name !== 'string' || typeof oid !== 'string' || !isDottedDecimal(oid)) continue;
-        const qualified = `${moduleName}::${name}`;
-        qualifiedToOid.set(qualified, oid);
-        if (!bareToOid.has(name)) bareToOid.set(name, oid);
-        if (!oidToName.has(oid)) oidToName.set(oid, qualified);
-      }
+  /** Files and modules that could not be loaded, with the reason. */
+  get skipped(): readonly SkippedMibFile[] {
+    return this.skippedFiles;
+  }
+
+  /** Names of the loaded modules, in load order. */
+  get modules(): readonly string[] {
+    return this.index.modules.map((m) => m.name);
+  }
+
+  moduleInfo(): readonly MibModuleInfo[] {
+    return this.index.modules;
+  }
+
+  /** The loaded modules as the API lists them. */
+  listModules(): MibModule[] {
+    return this.index.modules.map(publicModule);
+  }
+
+  /** Both ways, like snmptranslate: a name (with or without instance) or a numeric OID, and what the MIB says of it. */
+  translate(query: TranslateQuery): MibTranslation {
+    const oid = this.toNumeric(query.name ?? query.oid ?? '');
+    const found = this.lookup(oid);
+    if (!found) throw new AdapterError('NOT_FOUND', 'snmp', `no loaded MIB knows ${oid} nor any of its prefixes`);
+    const { node, suffix } = found;
+    const { syntax } = node;
+    const translation: MibTranslation = {
+      oid,
+      name: suffix === '' ? node.qualified : `${node.qualified}.${suffix}`,
+      module: node.module,
+      object: node.name,
+      kind: node.macro,
+    };
+    if (suffix !== '') translation.instance = suffix;
+    if (syntax) {
+      translation.syntax = { name: syntax.name, base: syntax.base, textualConventions: [...syntax.textualConventions] };
+      if (syntax.displayHint !== undefined) translation.syntax.displayHint = syntax.displayHint;
+      if (syntax.enums) translation.syntax.enums = Object.fromEntries([...syntax.enums].map(([value, name]) => [name, value]));
+      if (syntax.sizes) translation.syntax.sizes = syntax.sizes.map(([low, high]) => [low, high]);
     }
-    return new MibResolver(oidToName, qualifiedToOid, bareToOid, skipped, names);
+    if (node.access !== undefined) translation.access = node.access;
+    if (node.status !== undefined) translation.status = node.status;
+    if (node.units !== undefined) translation.units = node.units;
+    if (node.description !== undefined) translation.description = node.description;
+    if (node.index !== undefined) translation.index = node.index.map((item) => ({ ...item }));
+    if (node.augments !== undefined) translation.augments = node.augments;
+    return translation;
   }
 
   /** Accepts '1.3.6.1.2.1.1.5.0', '.1.3.6.1…', 'SNMPv2-MIB::sysName.0', 'sysName.0', 'IF-MIB::linkDown'. */
@@ -99,41 +137,258 @@ export class MibResolver {
       if (numeric.problem !== undefined) throw invalidOid(numeric.problem);
       return numeric.oid;
     }
-    const separator = text.indexOf('::');
-    const nameStart = separator >= 0 ? separator + 2 : 0;
-    const dot = text.indexOf('.', nameStart);
-    const base = dot >= 0 ? text.slice(0, dot) : text;
-    const suffix = dot >= 0 ? text.slice(dot + 1) : '';
-    const baseOid = separator >= 0 ? this.qualifiedToOid.get(base) : this.bareToOid.get(base);
-    if (baseOid === undefined) throw invalidOid(`unknown MIB name "${base}"`);
-    if (suffix !== '' && !isDottedDecimal(suffix)) throw invalidOid(`"${oid}" has an instance suffix that is not numeric`);
-    const full = suffix === '' ? baseOid : `${baseOid}.${suffix}`;
+    const { node, suffix } = this.parseName(text);
+    if (!node) throw this.unknownName(suffix === undefined ? text : text.slice(0, text.length - suffix.length - 1));
+    if (suffix !== undefined && !isDottedDecimal(suffix)) throw invalidOid(`"${oid}" has an instance suffix that is not numeric`);
+    const full = suffix === undefined ? node.oid : `${node.oid}.${suffix}`;
     const problem = numericOidProblem(full);
     if (problem !== undefined) throw invalidOid(`"${oid}" is ${full}, which is not a valid OID: ${problem}`);
     return full;
   }
 
+  /** The node a name designates ('IF-MIB::ifTable', 'ifEntry') or a numeric OID that is exactly a node. */
+  node(nameOrOid: string): MibNode | undefined {
+    const numeric = parseNumericOid(nameOrOid.trim());
+    if (numeric) return numeric.problem === undefined ? this.index.byOid.get(numeric.oid) : undefined;
+    const { node, suffix } = this.parseName(nameOrOid.trim());
+    return suffix === undefined ? node : undefined;
+  }
+
+  /** 'unknown MIB name', with the loaded names closest to it (`sysNme` → `sysName`). */
+  private unknownName(name: string): AdapterError {
+    const separator = name.indexOf('::');
+    const suggestions = separator >= 0
+      ? closestNames(name, this.index.byQualified.keys())
+      : closestNames(name, this.index.byName.keys());
+    const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
+    return invalidOid(`unknown MIB name "${name}"${hint}`);
+  }
+
+  /** The node `MODULE::name` or `name`, and the text after it ('0' in 'sysName.0'). */
+  private parseName(text: string): { node?: MibNode; suffix?: string } {
+    const separator = text.indexOf('::');
+    const dot = text.indexOf('.', separator >= 0 ? separator + 2 : 0);
+    const base = dot >= 0 ? text.slice(0, dot) : text;
+    const suffix = dot >= 0 ? text.slice(dot + 1) : undefined;
+    const node = separator >= 0 ? this.index.byQualified.get(base) : this.index.byName.get(base);
+    return { node, suffix };
+  }
+
   /** The longest known MIB prefix plus the instance suffix ('IF-MIB::ifDescr.2'); undefined when none is known. */
   nameOf(numericOid: string): string | undefined {
-    const oid = numericOid.startsWith('.') ? numericOid.slice(1) : numericOid;
-    let prefix = oid;
-    while (prefix.length > 0) {
-      const name = this.oidToName.get(prefix);
-      if (name !== undefined) return prefix === oid ? name : `${name}${oid.slice(prefix.length)}`;
-      const lastDot = prefix.lastIndexOf('.');
-      if (lastDot < 0) return undefined;
-      prefix = prefix.slice(0, lastDot);
-    }
-    return undefined;
+    const found = this.lookup(numericOid);
+    return found && (found.suffix === '' ? found.node.qualified : `${found.node.qualified}.${found.suffix}`);
   }
+
+  /** The node of the longest known prefix of `numericOid`, and the rest ('' for the node itself). */
+  lookup(numericOid: string): { node: MibNode; suffix: string } | undefined {
+    const oid = numericOid.charCodeAt(0) === 46 ? numericOid.slice(1) : numericOid;
+    const byOid = this.index.byOid;
+    let end = oid.length;
+    for (;;) {
+      const node = byOid.get(end === oid.length ? oid : oid.slice(0, end));
+      if (node !== undefined) return { node, suffix: end === oid.length ? '' : oid.slice(end + 1) };
+      end = oid.lastIndexOf('.', end - 1);
+      if (end <= 0) return undefined;
+    }
+  }
+
+  columnsOf(entry: MibNode): readonly MibNode[] {
+    return this.index.columnsOf(entry);
+  }
+
+  /** The qualified name's node ('IF-MIB::ifEntry'). */
+  byQualifiedName(qualified: string): MibNode | undefined {
+    return this.index.byQualified.get(qualified);
+  }
+
+  /**
+   * Loads uploaded modules without a restart, keeps them in the store, and swaps the index. Refuses the
+   * whole upload (UNPROCESSABLE, every problem with its file and line) when any module does not parse, imports
+   * a module that is not loaded, or defines an object that does not resolve.
+   */
+  upload(files: readonly MibUpload[]): Promise<MibModuleInfo[]> {
+    return this.serialized(async () => {
+      const problems: MibProblem[] = [];
+      const added = new Map<string, LoadedModule>();
+      for (const { file, text } of files) {
+        let parsed: ParsedModule[];
+        try {
+          parsed = parseMibText(text);
+        } catch (err) {
+          if (!(err instanceof MibSyntaxError)) throw err;
+          problems.push({ file, line: err.line, message: err.message });
+          continue;
+        }
+        const lines = text.split('\n');
+        for (const module of parsed) {
+          if (!MODULE_NAME.test(module.name)) {
+            problems.push({ file, line: module.line, module: module.name, message: `module name ${module.name} is not a valid MIB module name` });
+          } else if (added.has(module.name)) {
+            problems.push({ file, line: module.line, module: module.name, message: `module ${module.name} is uploaded twice` });
+          } else {
+            const moduleText = `${lines.slice(module.line - 1, module.endLine).join('\n')}\n`;
+            added.set(module.name, { parsed: module, file, source: 'uploaded', text: moduleText });
+          }
+        }
+      }
+      if (problems.length > 0) throw unprocessable(problems);
+      const uploaded = new Map(this.layers[2]);
+      for (const [name, module] of added) uploaded.set(name, module);
+      if (uploaded.size > this.maxUploaded) {
+        throw new AdapterError('UNPROCESSABLE', 'snmp', `at most ${this.maxUploaded} uploaded modules are kept (SNMP_MIB_UPLOAD_MAX_MODULES); delete some first`, {
+          mibErrors: [],
+        });
+      }
+      const layers = [this.layers[0], this.layers[1], uploaded];
+      const built = buildIndex(layers);
+      const failed = built.problems.filter((p) => p.module !== undefined && added.has(p.module));
+      if (failed.length > 0) throw unprocessable(failed);
+      const kept = new Set(built.index.modules.map((m) => m.name));
+      const lost = built.problems.filter((p) => p.module !== undefined && this.index.modules.some((m) => m.name === p.module) && !kept.has(p.module));
+      if (lost.length > 0) throw unprocessable(lost.map((p) => ({ ...p, message: `the upload would unload ${p.module}: ${p.message}` })));
+      for (const module of added.values()) await this.store(module);
+      this.layers = layers;
+      this.index = built.index;
+      return built.index.modules.filter((m) => added.has(m.name));
+    });
+  }
+
+  /** upload(), with the modules as the API lists them. */
+  async uploadModules(files: readonly MibUpload[]): Promise<MibModule[]> {
+    return (await this.upload(files)).map(publicModule);
+  }
+
+  /** Removes an uploaded module (and its stored file). Bundled and SNMP_MIB_DIRS modules stay. */
+  remove(moduleName: string): Promise<void> {
+    return this.serialized(async () => {
+      const info = this.index.modules.find((m) => m.name === moduleName);
+      if (!info) throw new AdapterError('NOT_FOUND', 'snmp', `no loaded MIB module is named ${moduleName}`);
+      if (info.source !== 'uploaded') {
+        throw new AdapterError('CONFLICT', 'snmp', `${moduleName} is a ${info.source === 'bundled' ? 'bundled' : 'SNMP_MIB_DIRS'} module; only uploaded modules can be deleted`);
+      }
+      const uploaded = new Map(this.layers[2]);
+      const removed = uploaded.get(moduleName)!;
+      uploaded.delete(moduleName);
+      const layers = [this.layers[0], this.layers[1], uploaded];
+      const replacement = layers[1].get(moduleName) ?? layers[0].get(moduleName);
+      const dependents = this.index.modules
+        .filter((m) => m.name !== moduleName && allLayers(this.layers).get(m.name)?.parsed.imports.some((i) => i.module === moduleName))
+        .map((m) => m.name);
+      if (dependents.length > 0 && !replacement) {
+        throw new AdapterError('CONFLICT', 'snmp', `${moduleName} is imported by ${dependents.join(', ')}: delete those first`, { dependents });
+      }
+      const built = buildIndex(layers);
+      if (this.storeDir !== undefined) await unlink(join(this.storeDir, storedFileName(removed.parsed.name))).catch(ignoreMissing);
+      this.layers = layers;
+      this.index = built.index;
+    });
+  }
+
+  private async store(module: LoadedModule): Promise<void> {
+    if (this.storeDir === undefined || module.text === undefined) return;
+    const path = join(this.storeDir, storedFileName(module.parsed.name));
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, module.text, 'latin1');
+    await rename(temporary, path);
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function publicModule({ name, source, file, objects }: MibModuleInfo): MibModule {
+  return { name, source, file: basename(file), objects };
+}
+
+function storedFileName(module: string): string {
+  return `${module}.txt`;
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+/** At most three names within a small edit distance of `name` (case-insensitive), closest first. */
+export function closestNames(name: string, candidates: Iterable<string>): string[] {
+  const wanted = name.toLowerCase();
+  const allowed = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
+  const near: { candidate: string; cost: number }[] = [];
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - wanted.length) > allowed) continue;
+    const cost = levenshtein(wanted, candidate.toLowerCase());
+    if (cost <= allowed) near.push({ candidate, cost });
+  }
+  return near.sort((a, b) => a.cost - b.cost || a.candidate.localeCompare(b.candidate)).slice(0, 3).map((n) => n.candidate);
 }
 
 function invalidOid(message: string): AdapterError {
   return new AdapterError('INVALID_INPUT', 'snmp', message);
 }
 
-function listMibFiles(dirs: string[], skipped: SkippedMibFile[]): string[] {
-  const files: string[] = [];
+/** Problems listed in one 422 at most (a hostile upload could have thousands). */
+const MAX_LISTED_PROBLEMS = 100;
+
+function unprocessable(problems: MibProblem[]): AdapterError {
+  const first = problems[0];
+  const missing = [...new Set(problems.flatMap((p) => p.missingImports ?? []))];
+  const summary = missing.length > 0 ? `; missing IMPORTS: ${missing.join(', ')}` : '';
+  return new AdapterError('UNPROCESSABLE', 'snmp', `${first.file} line ${first.line}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}${summary}`, {
+    mibErrors: problems.slice(0, MAX_LISTED_PROBLEMS),
+  });
+}
+
+/** The modules of every layer, upper layers replacing lower ones, in load order. */
+function allLayers(layers: readonly Map<string, LoadedModule>[]): Map<string, LoadedModule> {
+  const merged = new Map<string, LoadedModule>();
+  for (const layer of layers) for (const [name, module] of layer) merged.set(name, module);
+  return merged;
+}
+
+/**
+ * Builds the index from the layers. A module that imports a module that is not loaded, or one of whose
+ * definitions does not resolve, is left out (with its problem), and so, in turn, are the modules importing it.
+ */
+function buildIndex(layers: readonly Map<string, LoadedModule>[]): { index: MibIndex; problems: MibProblem[]; skipped: SkippedMibFile[] } {
+  const candidates = allLayers(layers);
+  const problems: MibProblem[] = [];
+  for (;;) {
+    let removed = false;
+    for (const [name, module] of candidates) {
+      const missing = module.parsed.imports.filter((i) => !candidates.has(i.module) && !i.symbols.every(isSmiKeyword));
+      if (missing.length === 0) continue;
+      const first = missing[0];
+      problems.push({
+        file: module.file,
+        line: first.line,
+        module: name,
+        message: `${name} imports from ${missing.map((m) => m.module).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not loaded`,
+        missingImports: missing.map((m) => m.module),
+      });
+      candidates.delete(name);
+      removed = true;
+    }
+    if (removed) continue;
+    const index = new MibIndex([...candidates.values()]);
+    const failed = index.modules.filter((m) => m.problems.length > 0);
+    if (failed.length === 0) return { index, problems, skipped: problems.map(toSkipped) };
+    for (const module of failed) {
+      problems.push(...module.problems);
+      candidates.delete(module.name);
+    }
+  }
+}
+
+function toSkipped(problem: MibProblem): SkippedMibFile {
+  return { file: problem.file, reason: `${problem.module ? `${problem.module}: ` : ''}line ${problem.line}: ${problem.message}` };
+}
+
+/** Reads the MIB files of `dirs` into one layer; later files do not replace earlier modules of the same name. */
+function readLayer(dirs: readonly string[], source: MibSource, skipped: SkippedMibFile[], keepText = false): Map<string, LoadedModule> {
+  const layer = new Map<string, LoadedModule>();
   for (const dir of dirs) {
     let entries: string[];
     try {
@@ -143,101 +398,35 @@ function listMibFiles(dirs: string[], skipped: SkippedMibFile[]): string[] {
       continue;
     }
     for (const entry of entries) {
-      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('.') || /^(README|COPYING|LICEN[CS]E)/i.test(entry)) continue;
       const file = join(dir, entry);
+      let text: string;
       try {
-        if (statSync(file).isFile()) files.push(file);
-      } catch {
-        // vanished or unreadable between readdir and stat: nothing to load
+        const stat = statSync(file);
+        if (!stat.isFile()) continue;
+        if (stat.size > MAX_MIB_FILE_BYTES) {
+          skipped.push({ file, reason: `larger than ${MAX_MIB_FILE_BYTES} bytes` });
+          continue;
+        }
+        text = readFileSync(file, 'latin1');
+      } catch (err) {
+        skipped.push({ file, reason: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+        continue;
+      }
+      let modules: ParsedModule[];
+      try {
+        modules = parseMibText(text);
+      } catch (err) {
+        if (!(err instanceof MibSyntaxError)) throw err;
+        skipped.push({ file, reason: `line ${err.line}: ${err.message}` });
+        continue;
+      }
+      for (const parsed of modules) {
+        const existing = layer.get(parsed.name);
+        if (existing) skipped.push({ file, reason: `module ${parsed.name} is already defined by ${existing.file}` });
+        else layer.set(parsed.name, { parsed, file, source, ...(keepText ? { text } : {}) });
       }
     }
   }
-  return files;
-}
-
-interface MibFileHeader {
-  file: string;
-  module: string;
-  imports: string[];
-}
-
-const MAX_MIB_FILE_BYTES = 8 * 1024 * 1024;
-
-/** net-snmp's compiler resolves OIDs only against modules already loaded, so imported modules must load first. */
-function inDependencyOrder(files: string[], skipped: SkippedMibFile[]): MibFileHeader[] {
-  const byModule = new Map<string, MibFileHeader>();
-  for (const file of files) {
-    const header = readHeader(file);
-    if (typeof header === 'string') skipped.push({ file, reason: header });
-    else if (!byModule.has(header.module)) byModule.set(header.module, header);
-    else skipped.push({ file, reason: `module ${header.module} is already defined by ${byModule.get(header.module)!.file}` });
-  }
-  const ordered: MibFileHeader[] = [];
-  const visited = new Set<string>();
-  const visit = (header: MibFileHeader): void => {
-    if (visited.has(header.module)) return;
-    visited.add(header.module);
-    for (const imported of header.imports) {
-      const dependency = byModule.get(imported);
-      if (dependency) visit(dependency);
-    }
-    ordered.push(header);
-  };
-  for (const header of byModule.values()) visit(header);
-  return ordered;
-}
-
-function readHeader(file: string): MibFileHeader | string {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_MIB_FILE_BYTES) return `larger than ${MAX_MIB_FILE_BYTES} bytes`;
-    text = readFileSync(file, 'latin1');
-  } catch (err) {
-    return `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
-  }
-  const definition = /^\s*([A-Za-z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN/m.exec(text);
-  if (!definition) return 'no "<MODULE> DEFINITIONS ::= BEGIN" line: not a MIB module';
-  const importsSection = /\bIMPORTS\b([\s\S]*?);/.exec(text.slice(definition.index))?.[1] ?? '';
-  const imports = [...new Set([...importsSection.matchAll(/\bFROM\s+([A-Za-z][\w-]*)/g)].map((m) => m[1]))];
-  return { file, module: definition[1], imports };
-}
-
-/**
- * net-snmp's parser recompiles every file it has seen on each load, so a file that breaks the compiler
- * must be removed from the parser state, or every later load would fail too.
- */
-function loadMibFile(store: NetSnmpModuleStore, file: string, skipped: SkippedMibFile[], hint = ''): void {
-  const modulesBefore = new Set(Object.keys(store.parser.Modules));
-  try {
-    quietly(() => store.loadFromFile(file));
-    if (!Object.keys(store.parser.Modules).some((name) => !modulesBefore.has(name))) {
-      throw new Error('the file defines no new MIB module');
-    }
-  } catch (err) {
-    forgetFile(store, file, modulesBefore);
-    skipped.push({ file, reason: `${err instanceof Error ? err.message : String(err)}${hint}` });
-  }
-}
-
-function forgetFile(store: NetSnmpModuleStore, file: string, modulesBefore: Set<string>): void {
-  const key = basename(file, extname(file));
-  const { CharBuffer, SymbolBuffer, Modules } = store.parser;
-  const moduleName = CharBuffer.ModuleName[key];
-  delete CharBuffer.Table[key];
-  delete CharBuffer.ModuleName[key];
-  if (moduleName !== undefined && !modulesBefore.has(moduleName)) delete SymbolBuffer[moduleName];
-  for (const name of Object.keys(Modules)) if (!modulesBefore.has(name)) delete Modules[name];
-}
-
-/** The MIB parser reports problems on the console; keep startup output to the service's own logger. */
-function quietly<T>(fn: () => T): T {
-  const { log, warn } = console;
-  console.log = () => {};
-  console.warn = () => {};
-  try {
-    return fn();
-  } finally {
-    console.log = log;
-    console.warn = warn;
-  }
+  return layer;
 }

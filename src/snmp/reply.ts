@@ -176,3 +176,73 @@ export function peekSnmpVersion(buffer: Buffer): number | undefined {
   if (buffer[header] !== INTEGER || buffer[header + 1] !== 0x01 || header + 2 >= buffer.length) return undefined;
   return buffer[header + 2];
 }
+
+/** msgFlags bits (RFC 3412 §6.4). */
+export const V3_FLAGS = { auth: 0x01, priv: 0x02, reportable: 0x04 } as const;
+
+/** The USM header of an SNMPv3 message (RFC 3412 §6, RFC 3414 §2.4): what the time-window check needs. */
+export interface V3SecurityHeader {
+  msgId: number;
+  flags: number;
+  engineId: Buffer;
+  engineBoots: number;
+  engineTime: number;
+  userName: string;
+  /** msgAuthenticationParameters: the digest, a view into the datagram (net-snmp zeroes and restores it while checking). */
+  digest: Buffer;
+  /** msgPrivacyParameters (the salt of an encrypted scoped PDU). */
+  privParams: Buffer;
+  /** The scoped PDU: its encrypted octets (priv flag set) or its plaintext SEQUENCE. */
+  scopedPdu: Buffer;
+}
+
+/** The USM header of a v3 message with the user-based security model, or undefined when it is not one. Never throws. */
+export function peekV3Security(buffer: Buffer): V3SecurityHeader | undefined {
+  try {
+    const reader = new BerReader(buffer);
+    if (reader.readSequence(SEQUENCE) === null || reader.readInt(INTEGER) !== WIRE_VERSIONS['3']) return undefined;
+    if (reader.readSequence(SEQUENCE) === null) return undefined;
+    const msgId = reader.readInt(INTEGER);
+    reader.readInt(INTEGER); // msgMaxSize
+    const flags = reader.readString(OCTET_STRING, true);
+    const securityModel = reader.readInt(INTEGER);
+    if (msgId === null || !flags || flags.length !== 1 || securityModel !== USM_SECURITY_MODEL) return undefined;
+    const parameters = reader.readString(OCTET_STRING, true);
+    if (!parameters) return undefined;
+    const scopedStart = reader.offset;
+    const usm = new BerReader(parameters);
+    if (usm.readSequence(SEQUENCE) === null) return undefined;
+    const engineId = usm.readString(OCTET_STRING, true);
+    const engineBoots = usm.readInt(INTEGER);
+    const engineTime = usm.readInt(INTEGER);
+    const userName = usm.readString(OCTET_STRING, true);
+    const digest = usm.readString(OCTET_STRING, true);
+    const privParams = usm.readString(OCTET_STRING, true);
+    if (!engineId || engineBoots === null || engineTime === null || !userName || !digest || !privParams) return undefined;
+    if (engineBoots < 0 || engineTime < 0) return undefined;
+    const priv = (flags[0] & V3_FLAGS.priv) !== 0;
+    const scopedPdu = priv ? reader.readString(OCTET_STRING, true) : buffer.subarray(scopedStart);
+    if (!scopedPdu) return undefined;
+    return { msgId, flags: flags[0], engineId, engineBoots, engineTime, userName: userName.toString('utf8'), digest, privParams, scopedPdu };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request-id of a plaintext scoped PDU (contextEngineID, contextName, PDU), or undefined. Never throws. */
+export function scopedPduRequestId(scopedPdu: Buffer): number | undefined {
+  try {
+    const reader = new BerReader(scopedPdu);
+    if (reader.readSequence(SEQUENCE) === null) return undefined;
+    reader.readString(OCTET_STRING, true);
+    reader.readString(OCTET_STRING, true);
+    const tag = reader.peek();
+    if (tag === null || reader.readSequence(tag) === null) return undefined;
+    return reader.readInt(INTEGER) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** msgSecurityModel of the user-based security model (RFC 3414). */
+const USM_SECURITY_MODEL = 3;

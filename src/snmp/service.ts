@@ -5,18 +5,26 @@ import { CredentialProfiles } from './credentials.ts';
 import { ERROR_STATUS } from './errors.ts';
 import type { MibResolver } from './mib.ts';
 import type { SnmpMetrics, SnmpOperation } from './metrics.ts';
-import type {
-  CredentialProfile,
-  SnmpBulkRequest,
-  SnmpGetRequest,
-  SnmpSetRequest,
-  SnmpSetVarbind,
-  SnmpTarget,
-  SnmpTargetRequest,
-  SnmpWalkRequest,
-  VarbindJson,
-  WalkSummary,
+import {
+  DEFAULT_TARGET_CONCURRENCY,
+  type CredentialProfile,
+  type OneTarget,
+  type SnmpBulkRequest,
+  type SnmpGetRequest,
+  type SnmpSetRequest,
+  type SnmpSetVarbind,
+  type SnmpTableRequest,
+  type SnmpTableResponse,
+  type SnmpTarget,
+  type SnmpTargetEntry,
+  type SnmpTargetRequest,
+  type SnmpWalkRequest,
+  type TableRow,
+  type VarbindJson,
+  type WalkSummary,
 } from './schemas.ts';
+import { planTable, walkTable, type TablePlan } from './table.ts';
+import { typedSetVarbind } from './set-type.ts';
 import { SessionPool, type SessionPoolOptions, type SessionTarget, type SnmpSession } from './session.ts';
 import { decimalToCounter64, TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
 import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
@@ -44,10 +52,44 @@ export interface SnmpLimits {
   /** Varbinds that buffered (JSON) walks may hold between them (SNMP_WALK_BUFFER_VARBINDS). */
   walkBufferVarbinds: number;
   setEnabled: boolean;
+  /** Targets polled at once by one request, at most (SNMP_MAX_TARGET_CONCURRENCY). */
+  maxTargetConcurrency: number;
+}
+
+/** Any request that may name many targets. */
+export interface ManyTargetsRequest extends Omit<SnmpTargetRequest, 'host'> {
+  host?: string;
+  targets?: SnmpTargetEntry[];
+  concurrency?: number;
+}
+
+/** The result of one target of a many-target request: its body, or its own error. */
+export type TargetOutcome<T> =
+  | { index: number; target: { host: string; port: number }; ok: true; result: T }
+  | { index: number; target: { host: string; port: number }; ok: false; error: AdapterError };
+
+export interface TableWalk {
+  plan: TablePlan;
+  /** Rows in index order, in batches as they complete; returns whether maxRows cut the table. */
+  rows: AsyncGenerator<TableRow[], { truncated: boolean }>;
+}
+
+export interface WalkResult extends WalkSummary {
+  varbinds: VarbindJson[];
+}
+
+/** One SET, for the audit log: who, which device, which OIDs, and their values before and after. */
+export interface SetAudit {
+  actor: string;
+  target: string;
+  outcome: string;
+  varbinds: { oid: string; name: string | undefined; before: VarbindJson['value'] | undefined; after: VarbindJson['value'] | undefined }[];
 }
 
 export interface SnmpServiceOptions {
   mib: MibResolver;
+  /** Where SET audit entries go (the service log, at info level). */
+  audit: (entry: SetAudit) => void;
   /** Resolves names once and applies the target policy; sessions connect to the address it returns. */
   resolver: TargetResolver;
   metrics: SnmpMetrics;
@@ -65,6 +107,7 @@ export interface SnmpServiceOptions {
  */
 export class SnmpService {
   readonly mib: MibResolver;
+  private readonly audit: (entry: SetAudit) => void;
   private readonly resolver: TargetResolver;
   private readonly metrics: SnmpMetrics;
   private readonly limits: SnmpLimits;
@@ -72,8 +115,9 @@ export class SnmpService {
   private readonly profiles: CredentialProfiles;
   private readonly walkBudget: WalkBudget;
 
-  constructor({ mib, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
+  constructor({ mib, audit, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
     this.mib = mib;
+    this.audit = audit;
     this.resolver = resolver;
     this.metrics = metrics;
     this.limits = limits;
@@ -97,7 +141,7 @@ export class SnmpService {
 
   bulk(request: SnmpBulkRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
     return this.measured('bulk', async () => {
-      if (this.profiles.targetOf(request).version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
+      if (this.profiles.targetOf({ ...request, host: oneHost(request) }).version === '1') throw new AdapterError('INVALID_INPUT', 'snmp', 'GETBULK does not exist in SNMPv1; use 2c or 3');
       return this.simple(request, signal, async (session, oids, sig) => {
         // With no repeaters a GETBULK is a GETNEXT (RFC 3416 §4.2.3); net-snmp's GETBULK decoder cannot cope
         // with an agent that sends repetitions anyway, so ask for exactly that.
@@ -110,14 +154,37 @@ export class SnmpService {
     });
   }
 
-  set(request: SnmpSetRequest, { signal }: OperationOptions = {}): Promise<VarbindsResult> {
+  /**
+   * Reads the values first (best effort), then sets them, and writes an audit entry either way: who, which
+   * device, which OIDs, the values before and as the agent confirmed them.
+   */
+  set(request: SnmpSetRequest, { signal, actor = 'anonymous' }: OperationOptions & { actor?: string } = {}): Promise<VarbindsResult> {
     return this.measured('set', async () => {
       if (!this.limits.setEnabled) throw new AdapterError('UNAVAILABLE', 'snmp', 'SNMP set is disabled on this server (SNMP_SET_ENABLED)');
-      const wire = request.varbinds.map((vb) => this.toWire(vb));
+      const wire = request.varbinds.map((vb, position) => this.toWire(vb, position));
       const started = performance.now();
       const spec = await this.sessionTarget(request, false);
-      const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
-      return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
+      const before = await this.withSession(spec, (session) => session.get(wire.map((vb) => vb.oid), signal)).catch(() => undefined);
+      const audit = (after: WireVarbind[] | undefined, outcome: string) =>
+        this.audit({
+          actor,
+          target: `${spec.address}:${spec.target.port}`,
+          outcome,
+          varbinds: wire.map((vb, i) => ({
+            oid: vb.oid,
+            name: this.mib.nameOf(vb.oid),
+            before: before?.[i] ? varbindToJson(before[i], this.mib).value : undefined,
+            after: after?.[i] ? varbindToJson(after[i], this.mib).value : undefined,
+          })),
+        });
+      try {
+        const varbinds = await this.withSession(spec, (session) => session.set(wire, signal));
+        audit(varbinds, 'ok');
+        return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
+      } catch (err) {
+        audit(undefined, outcomeOf(err));
+        throw err;
+      }
     });
   }
 
@@ -144,14 +211,22 @@ export class SnmpService {
    * It starts only within the walk budget (UNAVAILABLE otherwise), which it holds until it ends, however it ends.
    */
   async *walkBatches(request: SnmpWalkRequest, { signal, buffered = false }: WalkOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
+    return yield* this.budgeted('walk', buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0, () => this.walkReplies(request, signal));
+  }
+
+  /**
+   * Runs a walk (or a table) within the walk budget, which it holds until it ends however it ends, and counts
+   * and times it by its outcome (`cancelled` when the caller stops reading).
+   */
+  private async *budgeted<T, R>(operation: SnmpOperation, bufferedVarbinds: number, run: () => AsyncGenerator<T, R>): AsyncGenerator<T, R> {
     const started = performance.now();
     let outcome = 'cancelled'; // unless it ends or fails: the caller stopped reading
     try {
-      const reservation = this.walkBudget.reserve(buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0);
+      const reservation = this.walkBudget.reserve(bufferedVarbinds);
       try {
-        const summary = yield* this.walkReplies(request, signal);
+        const result = yield* run();
         outcome = 'ok';
-        return summary;
+        return result;
       } finally {
         reservation.release();
       }
@@ -159,7 +234,7 @@ export class SnmpService {
       outcome = outcomeOf(err);
       throw err;
     } finally {
-      this.metrics.record('walk', outcome, performance.now() - started);
+      this.metrics.record(operation, outcome, performance.now() - started);
     }
   }
 
@@ -265,6 +340,136 @@ export class SnmpService {
     return Array.isArray(first) ? first : first ? [first] : [];
   }
 
+  /** A whole walk in one answer (JSON), within the walk buffer. */
+  async walkCollected(request: SnmpWalkRequest, { signal }: OperationOptions = {}): Promise<WalkResult> {
+    const walk = this.walkBatches(request, { signal, buffered: true });
+    const varbinds: VarbindJson[] = [];
+    let step = await walk.next();
+    while (!step.done) {
+      for (const vb of step.value) varbinds.push(vb);
+      step = await walk.next();
+    }
+    return { varbinds, ...step.value };
+  }
+
+  /**
+   * A table: its columns walked together with GETBULK (GETNEXT on v1), rows given out in index order as they
+   * complete. The plan (table, INDEX, columns) is settled before anything is sent: an unknown name fails here.
+   * A buffered (JSON) table reserves its cells in the walk buffer, like a JSON walk.
+   */
+  async table(request: SnmpTableRequest, { signal, buffered = false }: WalkOptions = {}): Promise<TableWalk> {
+    const plan = planTable(this.mib, request);
+    const columns = Math.max(plan.columns.length, 1);
+    const maxCells = Math.min(this.limits.maxVarbinds, request.maxRows * columns);
+    return { plan, rows: this.tableRows(request, plan, maxCells, signal, buffered) };
+  }
+
+  /** The whole table in one answer (JSON). */
+  async tableCollected(request: SnmpTableRequest, { signal }: OperationOptions = {}): Promise<SnmpTableResponse> {
+    const started = performance.now();
+    const { plan, rows } = await this.table(request, { signal, buffered: true });
+    const collected: TableRow[] = [];
+    let step = await rows.next();
+    while (!step.done) {
+      for (const row of step.value) collected.push(row);
+      step = await rows.next();
+    }
+    return { table: plan.table, index: plan.index, columns: plan.columns, rows: collected, truncated: step.value.truncated, elapsedMs: elapsedMs(started) };
+  }
+
+  private async *tableRows(
+    request: SnmpTableRequest,
+    plan: TablePlan,
+    maxCells: number,
+    signal: AbortSignal | undefined,
+    buffered: boolean,
+  ): AsyncGenerator<TableRow[], { truncated: boolean }> {
+    return yield* this.budgeted('table', buffered ? maxCells : 0, async function* (this: SnmpService) {
+      const spec = await this.sessionTarget(request, true);
+      const lease = this.pool.acquire(spec);
+      let healthy = true;
+      try {
+        return yield* walkTable(lease.session, plan, this.mib, {
+          version: spec.target.version,
+          maxRows: request.maxRows,
+          maxRepetitions: request.maxRepetitions,
+          maxCells,
+          signal,
+          getBulk: async (oids, repetitions) => {
+            const replies = await withFewerRepetitionsOnTooBig(repetitions, (reps) => lease.session.getBulk(oids, 0, reps, signal));
+            return replies.map((column) => (Array.isArray(column) ? column : column ? [column] : []));
+          },
+        });
+      } catch (err) {
+        healthy = isSessionHealthyAfter(err);
+        throw err;
+      } finally {
+        lease.release(healthy);
+      }
+    }.bind(this));
+  }
+
+  /**
+   * Runs `run` for every target of a many-target request, at most `concurrency` at a time, each with its own
+   * timeout: a dead target holds up nobody but its own slot. The request's fields are every target's defaults.
+   * Results come back in input order, each ok or with its own AdapterError; `onResult` sees them as they complete.
+   */
+  async forEachTarget<R extends ManyTargetsRequest, T>(
+    request: R,
+    run: (one: OneTarget<R>, signal: AbortSignal | undefined) => Promise<T>,
+    { signal, onResult, walks = false }: OperationOptions & { onResult?: (outcome: TargetOutcome<T>) => void | Promise<void>; walks?: boolean } = {},
+  ): Promise<TargetOutcome<T>[]> {
+    const ones = expandTargets(request);
+    const asked = request.concurrency ?? DEFAULT_TARGET_CONCURRENCY;
+    const concurrency = Math.max(1, Math.min(asked, this.limits.maxTargetConcurrency, walks ? this.limits.maxWalks : Infinity, ones.length));
+    const outcomes = new Array<TargetOutcome<T>>(ones.length);
+    // Walks and tables reserve the walk budget: one that finds it taken by others of this same request waits
+    // for one of them to end rather than fail (when none of them runs, the budget is taken by others: it fails).
+    let running = 0;
+    let waiting: (() => void)[] = [];
+    const released = () => {
+      const wake = waiting;
+      waiting = [];
+      for (const resume of wake) resume();
+    };
+    const attempt = async (one: OneTarget<R>): Promise<T> => {
+      for (;;) {
+        running++;
+        let wait: Promise<void> | undefined;
+        try {
+          return await run(one, signal);
+        } catch (err) {
+          if (!(walks && running > 1 && err instanceof AdapterError && err.code === 'UNAVAILABLE')) throw err;
+          wait = new Promise<void>((resume) => waiting.push(resume));
+        } finally {
+          running--;
+          if (wait === undefined) released();
+        }
+        await wait;
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < ones.length && !signal?.aborted) {
+        const index = next++;
+        const one = ones[index];
+        const target = { host: one.host, port: one.port };
+        let outcome: TargetOutcome<T>;
+        try {
+          outcome = { index, target, ok: true, result: await attempt(one) };
+        } catch (err) {
+          if (!(err instanceof AdapterError)) throw err;
+          outcome = { index, target, ok: false, error: err };
+        }
+        outcomes[index] = outcome;
+        await onResult?.(outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (signal?.aborted) throw new AdapterError('CANCELLED', 'snmp', 'the client went away');
+    return outcomes;
+  }
+
   /** Counts and times an operation by its outcome: `ok`, or the adapter error code in lower case. */
   private async measured<T>(operation: SnmpOperation, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -290,10 +495,11 @@ export class SnmpService {
     return { varbinds: varbinds.map((vb) => varbindToJson(vb, this.mib)), elapsedMs: elapsedMs(started) };
   }
 
-  private async sessionTarget(request: SnmpTargetRequest, backwardsGetNexts: boolean): Promise<SessionTarget> {
-    const target = this.profiles.targetOf(request);
-    const resolved: ResolvedTarget = await this.resolver.resolve(request.host, { subsystem: 'snmp', port: request.port });
-    this.profiles.checkAddresses(request, resolved.addresses);
+  private async sessionTarget(request: ManyTargetsRequest, backwardsGetNexts: boolean): Promise<SessionTarget> {
+    const one = { ...request, host: oneHost(request) };
+    const target = this.profiles.targetOf(one);
+    const resolved: ResolvedTarget = await this.resolver.resolve(one.host, { subsystem: 'snmp', port: one.port });
+    this.profiles.checkAddresses(one, resolved.addresses);
     return { target, address: resolved.address, family: resolved.family, backwardsGetNexts };
   }
 
@@ -309,10 +515,10 @@ export class SnmpService {
     }
   }
 
-  private toWire(vb: SnmpSetVarbind): WireVarbind {
-    const oid = this.mib.toNumeric(vb.oid);
+  private toWire(given: SnmpSetVarbind, position: number): WireVarbind {
+    const vb = typedSetVarbind(given, this.mib.toNumeric(given.oid), this.mib, position);
+    const { oid, value } = vb;
     const type = TYPE_TAGS[vb.type];
-    const value = vb.value;
     switch (vb.type) {
       case 'OctetString':
         return { oid, type, value: typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from((value as { hex: string }).hex, 'hex') };
@@ -365,4 +571,41 @@ function isStatus(err: AdapterError, status: keyof typeof ERROR_STATUS): boolean
 
 function isException(type: number): boolean {
   return type === TYPE_TAGS.NoSuchObject || type === TYPE_TAGS.NoSuchInstance || type === TYPE_TAGS.EndOfMibView;
+}
+
+/** The one agent of a request that names one (`host`); many targets go through forEachTarget. */
+function oneHost(request: ManyTargetsRequest): string {
+  if (request.host === undefined) {
+    throw new AdapterError('VALIDATION', 'snmp', 'this operation takes one agent: give host', {}, { fieldIssues: [{ path: ['host'], message: 'is required' }] });
+  }
+  return request.host;
+}
+
+const CREDENTIAL_FIELDS = ['credentials', 'version', 'community', 'user', 'context'] as const;
+
+/**
+ * Each target of a many-target request as a request of its own: the request's fields are the defaults; a
+ * target that names any credential field brings its own credentials and inherits none of the request's.
+ */
+export function expandTargets<R extends ManyTargetsRequest>(request: R): OneTarget<R>[] {
+  const { targets, concurrency: _concurrency, host, ...shared } = request;
+  if (targets === undefined) {
+    if (host === undefined) throw new AdapterError('VALIDATION', 'snmp', 'give host or targets', {}, { fieldIssues: [{ path: ['host'], message: 'give host (one agent) or targets (many)' }] });
+    return [{ ...shared, host } as unknown as OneTarget<R>];
+  }
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const ones = targets.map((entry, index) => {
+    const ownCredentials = CREDENTIAL_FIELDS.some((field) => entry[field] !== undefined);
+    const base: Record<string, unknown> = { ...shared };
+    if (ownCredentials) for (const field of CREDENTIAL_FIELDS) delete base[field];
+    for (const [key, value] of Object.entries(entry)) if (value !== undefined) base[key] = value;
+    if (base.credentials === undefined && base.version === '3' && base.user === undefined) {
+      issues.push({ path: ['targets', index, 'user'], message: 'is required for version 3' });
+    }
+    return base as unknown as OneTarget<R>;
+  });
+  if (issues.length > 0) {
+    throw new AdapterError('VALIDATION', 'snmp', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), {}, { fieldIssues: issues });
+  }
+  return ones;
 }

@@ -139,7 +139,8 @@ export class SnmpSession {
   }
 
   private request<T>(oids: string[], signal: AbortSignal | undefined, send: (cb: Callback<T>) => void): Promise<T> {
-    const ctx = () => ({ ...this.spec.target, host: this.spec.address, oids, signal });
+    const startedAt = performance.now();
+    const ctx = () => ({ ...this.spec.target, host: this.spec.address, oids, signal, startedAt });
     const cancelled = () => new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client');
     if (signal?.aborted) return Promise.reject(cancelled());
     if (!this.open) return Promise.reject(new AdapterError('UNAVAILABLE', 'snmp', 'the SNMP session was closed'));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { MibResolver } from './mib.ts';
 import { PDU_TAGS } from './reply.ts';
@@ -20,6 +21,8 @@ export interface LibraryNotification {
 
 export const SYS_UP_TIME_0 = '1.3.6.1.2.1.1.3.0';
 export const SNMP_TRAP_OID_0 = '1.3.6.1.6.3.1.1.4.1.0';
+/** snmpTrapAddress.0 (RFC 3584 §3.1): the address of the device a forwarded notification came from. */
+export const SNMP_TRAP_ADDRESS_0 = '1.3.6.1.6.3.18.1.3.0';
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
 const ENTERPRISE_SPECIFIC = 6;
 
@@ -57,9 +60,11 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
   if (!header) return { ok: false, reason: pduType === 'trap' ? 'invalid v1 trap header' : 'sysUpTime.0 or snmpTrapOID.0 missing' };
 
   const trapName = context.mib.nameOf(header.trapOid);
+  const origin = originAddress(libraryVarbinds, header.v1, context.source.address);
   const event: Omit<TrapEvent, 'id'> = {
     receivedAt: context.receivedAt.toISOString(),
     source: context.source,
+    ...(origin === undefined ? {} : { origin: { address: origin } }),
     version,
     pduType,
     ...(version === '3' ? { user: pdu.user } : context.includeCommunity && pdu.community !== undefined ? { community: pdu.community } : {}),
@@ -70,6 +75,18 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
     ...(header.v1 ? { v1: header.v1 } : {}),
   };
   return { ok: true, event };
+}
+
+/**
+ * The device a notification is about when it is not the UDP sender: snmpTrapAddress.0 (an IpAddress
+ * varbind, added by forwarders), else a v1 agent-addr other than the sender's (and other than 0.0.0.0).
+ */
+function originAddress(varbinds: WireVarbind[], v1: TrapEvent['v1'] | undefined, source: string): string | undefined {
+  const trapAddress = varbinds.find((vb) => vb.oid === SNMP_TRAP_ADDRESS_0);
+  const candidate =
+    trapAddress && trapAddress.type === TYPE_TAGS.IpAddress && typeof trapAddress.value === 'string' ? trapAddress.value : v1?.agentAddress;
+  if (candidate === undefined || candidate === '' || candidate === '0.0.0.0' || candidate === source) return undefined;
+  return candidate;
 }
 
 function pduTypeName(type: number): TrapPduType | undefined {
@@ -98,4 +115,14 @@ function v2Header(varbinds: WireVarbind[]) {
   if (!uptime || uptime.type !== TYPE_TAGS.TimeTicks || typeof uptime.value !== 'number') return undefined;
   if (!trapOid || trapOid.type !== TYPE_TAGS.ObjectIdentifier || typeof trapOid.value !== 'string') return undefined;
   return { trapOid: trapOid.value, uptime: uptime.value };
+}
+
+/**
+ * What makes two notifications the same for duplicate suppression (TRAP_DEDUP_MS): the sender's address,
+ * the notification OID and the varbinds without sysUpTime.0 (a sender configured with two receivers
+ * sends the same notification to each; an inform sent again is the same too).
+ */
+export function trapFingerprint(event: Omit<TrapEvent, 'id'>): string {
+  const varbinds = event.varbinds.filter((vb) => vb.oid !== SYS_UP_TIME_0);
+  return createHash('sha256').update(JSON.stringify([event.source.address, event.trapOid, varbinds])).digest('base64url');
 }

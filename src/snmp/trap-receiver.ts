@@ -5,10 +5,12 @@ import type { Config } from '../config.ts';
 import type { TrapBus, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
-import { peekSnmpVersion, WIRE_VERSIONS } from './reply.ts';
+import { peekSnmpVersion, peekV3Security, scopedPduRequestId, V3_FLAGS, WIRE_VERSIONS, type V3SecurityHeader } from './reply.ts';
 import type { MibResolver } from './mib.ts';
-import { notificationToEvent, type LibraryNotification } from './trap-decode.ts';
-import { toLibraryUser } from './usm.ts';
+import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
+import { boundLibraryKeyCache, toLibraryUser, type LibraryUser } from './usm.ts';
+import { encodeUsmReport, USM_STATS_NOT_IN_TIME_WINDOWS } from './usm-report.ts';
+import { UsmTimeWindows } from './usm-window.ts';
 
 export type TrapsConfig = Config['traps'];
 
@@ -27,6 +29,10 @@ export const DROP_REASONS = [
   'invalidNotification',
   /** A notification whose event JSON is larger than TRAP_MAX_EVENT_BYTES. */
   'tooLarge',
+  /** An authenticated v3 message outside the time window (RFC 3414 §3.2 step 7): from an older boot, or more than 150 s old (a replay). */
+  'notInTimeWindow',
+  /** An exact copy (same engine, msgID and digest) of an authenticated v3 message accepted within the time window. */
+  'duplicate',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -45,6 +51,8 @@ const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** net-snmp's Receiver as used here (the library's typings declare it `any`). */
 interface LibraryReceiver {
   close(callback?: () => void): void;
+  /** The receiver's own SNMP engine: the authoritative one for informs (senders discover it), named in its Reports. */
+  engine: { engineID: Buffer; engineBoots: number; engineTime: number };
   getAuthorizer(): { addUser(user: object): void; addCommunity(community: string): void };
 }
 
@@ -70,7 +78,15 @@ export class TrapReceiver {
   private open: LibraryEndpoint | undefined;
   private readonly userNames: Set<string>;
   /** The datagram being handed to the library (it calls back synchronously), and what became of it. */
-  private current: { rinfo: dgram.RemoteInfo; communityRefused: boolean; handled: boolean } | undefined;
+  private current: Current | undefined;
+  /** Replay protection for authenticated v3 messages (RFC 3414 §3.2 step 7). */
+  private readonly windows = new UsmTimeWindows();
+  /** Configured v3 users as the library takes them, for checking an inform's digest before the library answers it. */
+  private readonly libraryUsers: Map<string, LibraryUser>;
+  /** When our engine's time started (it is ENGINE_TIME_AT_START then, and moves on with our clock). */
+  private readonly engineStartedAt = performance.now();
+  /** v3 datagrams since the library's key cache was last looked at. */
+  private v3Datagrams = 0;
   private readonly counters: TrapReceiverStats = {
     received: { '1': 0, '2c': 0, '3': 0 },
     receivedByPduType: { trap: 0, trapV2: 0, inform: 0 },
@@ -81,6 +97,9 @@ export class TrapReceiver {
 
   private readonly config: TrapsConfig;
   private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger };
+  /** Drops are counted always, and logged at most once per reason and DROP_LOG_INTERVAL_MS: a flood must not flood the log. */
+  private readonly dropLog: DropLog;
+
   constructor(
     config: TrapsConfig,
     deps: { bus: TrapBus; mib: MibResolver; logger: Logger },
@@ -88,6 +107,8 @@ export class TrapReceiver {
     this.config = config;
     this.deps = deps;
     this.userNames = new Set(config.users.map((user) => user.name));
+    this.libraryUsers = new Map(config.users.map((user) => [user.name, toLibraryUser(user)]));
+    this.dropLog = new DropLog(deps.logger);
   }
 
   /**
@@ -112,8 +133,10 @@ export class TrapReceiver {
       this.deps.logger.warn({ err: { message: err.message } }, 'cannot send inform acknowledgement');
     };
     this.strict = createLibraryReceiver(socket, false, this.onStrictResult, onSendError);
+    // Our engine has booted once (RFC 3414 §2.2.2; the library leaves it at 0), with a fresh engine ID per process.
+    this.strict.receiver.engine.engineBoots = ENGINE_BOOTS;
     const authorizer = this.strict.receiver.getAuthorizer();
-    for (const user of this.config.users) authorizer.addUser(toLibraryUser(user));
+    for (const user of this.libraryUsers.values()) authorizer.addUser(user);
     for (const community of this.config.communities) authorizer.addCommunity(community);
     if (this.config.communities.length === 0) {
       this.open = createLibraryReceiver(socket, true, this.onResult, onSendError);
@@ -128,6 +151,11 @@ export class TrapReceiver {
   /** The socket's receive buffer as granted by the kernel (capped by net.core.rmem_max); a small one drops bursts. */
   receiveBufferBytes(): number | undefined {
     return this.socket?.getRecvBufferSize();
+  }
+
+  /** Our SNMP engine ID (hex): the authoritative engine of informs sent to this receiver. */
+  engineId(): string | undefined {
+    return this.strict?.receiver.engine.engineID.toString('hex');
   }
 
   get listening(): boolean {
@@ -149,12 +177,15 @@ export class TrapReceiver {
   }
 
   private onDatagram(buffer: Buffer, rinfo: dgram.RemoteInfo): void {
-    const current = (this.current = { rinfo, communityRefused: false, handled: false });
+    const version = peekSnmpVersion(buffer);
+    const v3 = version === WIRE_VERSIONS['3'] ? peekV3Security(buffer) : undefined;
+    const current: Current = (this.current = { rinfo, communityRefused: false, handled: false, v3, windowChecked: false, duplicate: false });
+    if (version === WIRE_VERSIONS['3'] && ++this.v3Datagrams % KEY_CACHE_CHECK_EVERY === 0) boundLibraryKeyCache();
     try {
+      if (v3 && (v3.flags & V3_FLAGS.auth) !== 0 && !this.checkLocalWindow(buffer, v3, current)) return;
       // Accepting every community, a v1/v2c message can only end at the open receiver: going through the
       // strict one first would cost a refusal (an Error with a stack trace) per datagram.
-      const version = this.open ? peekSnmpVersion(buffer) : undefined;
-      if (version === WIRE_VERSIONS['1'] || version === WIRE_VERSIONS['2c']) this.open!.socket.dispatch(buffer, rinfo);
+      if (this.open && (version === WIRE_VERSIONS['1'] || version === WIRE_VERSIONS['2c'])) this.open.socket.dispatch(buffer, rinfo);
       else this.strict?.socket.dispatch(buffer, rinfo);
       if (current.communityRefused) {
         if (this.open) this.open.socket.dispatch(buffer, rinfo);
@@ -195,6 +226,11 @@ export class TrapReceiver {
       this.drop('unknownUser', rinfo);
       return;
     }
+    const refusal = this.remoteWindowRefusal();
+    if (refusal) {
+      this.drop(refusal, rinfo);
+      return;
+    }
     const decoded = notificationToEvent(pdu, {
       mib: this.deps.mib,
       source: { address: unmapIPv4(rinfo.address), port: rinfo.port },
@@ -205,18 +241,108 @@ export class TrapReceiver {
       this.drop('invalidNotification', rinfo);
       return;
     }
-    if (!this.deps.bus.publish(decoded.event)) {
+    // Informs were acknowledged already, by the library, whatever becomes of the event from here on.
+    const fingerprint = this.config.dedupMs > 0 ? trapFingerprint(decoded.event) : undefined;
+    const outcome = this.deps.bus.publish(decoded.event, { fingerprint });
+    if (outcome.status === 'dropped' && outcome.reason === 'tooLarge') {
       this.drop('tooLarge', rinfo);
       return;
     }
+    // Suppressed duplicates and events the bus could not keep (backlog full) are counted by the bus.
     this.counters.received[decoded.event.version]++;
     this.counters.receivedByPduType[decoded.event.pduType]++;
   };
 
+  /**
+   * RFC 3414 §3.2 step 7a, for an authenticated message to our own engine (an inform, once its sender
+   * discovered our engine ID), before the library answers it: the digest is checked first (the library's
+   * own check), then the time against our engine's. Outside the window: a notInTimeWindow Report instead
+   * of the Response, no event (false). An exact copy is answered again, but gives no second event.
+   * Keeps the library's engine time moving, so that its discovery Reports tell senders our real time.
+   */
+  private checkLocalWindow(buffer: Buffer, v3: V3SecurityHeader, current: Current): boolean {
+    const engine = this.strict?.receiver.engine;
+    if (!engine) return true;
+    engine.engineTime = ENGINE_TIME_AT_START + Math.floor((performance.now() - this.engineStartedAt) / 1000);
+    if (!v3.engineId.equals(engine.engineID)) return true;
+    const user = this.libraryUsers.get(v3.userName);
+    // Unknown users, users without authentication and wrong digests are the library's to refuse.
+    if (!user?.authProtocol || !user.authKey) return true;
+    if (!snmp.Authentication.isAuthentic(buffer, user.authProtocol, user.authKey, v3.engineId, v3.digest)) return true;
+    current.windowChecked = true;
+    const ours = { boots: engine.engineBoots, time: engine.engineTime };
+    const verdict = this.windows.checkLocal(v3.engineId, { boots: v3.engineBoots, time: v3.engineTime }, ours, v3.msgId, v3.digest);
+    if (verdict === 'duplicate') current.duplicate = true;
+    if (verdict !== 'notInTimeWindow') return true;
+    this.drop('notInTimeWindow', current.rinfo);
+    const report = encodeUsmReport({
+      msgId: v3.msgId,
+      requestId: requestIdOf(v3, user) ?? 0,
+      engineId: engine.engineID,
+      engineBoots: ours.boots,
+      engineTime: ours.time,
+      oid: USM_STATS_NOT_IN_TIME_WINDOWS,
+      count: this.counters.dropped.notInTimeWindow,
+    });
+    this.counters.reportsSent++;
+    this.socket?.send(report, current.rinfo.port, current.rinfo.address, (err) => {
+      if (err) this.counters.socketErrors++;
+    });
+    return false;
+  }
+
+  /**
+   * RFC 3414 §3.2 step 7b, for an authenticated message the library accepted (its digest verified), from
+   * an engine other than ours (a trap): why it must be dropped, if it must.
+   */
+  private remoteWindowRefusal(): DropReason | undefined {
+    const current = this.current;
+    if (!current?.v3 || (current.v3.flags & V3_FLAGS.auth) === 0) return undefined;
+    if (current.windowChecked) return current.duplicate ? 'duplicate' : undefined;
+    const { engineId, engineBoots, engineTime, msgId, digest } = current.v3;
+    const verdict = this.windows.checkRemote(engineId, { boots: engineBoots, time: engineTime }, msgId, digest);
+    return verdict === 'accept' ? undefined : verdict;
+  }
+
   private drop(reason: DropReason, rinfo: dgram.RemoteInfo | undefined): void {
     if (this.current) this.current.handled = true;
     this.counters.dropped[reason]++;
-    this.deps.logger.debug({ reason, source: rinfo ? { address: unmapIPv4(rinfo.address), port: rinfo.port } : undefined }, 'trap dropped');
+    const source = rinfo ? `${unmapIPv4(rinfo.address)}:${rinfo.port}` : 'unknown';
+    this.deps.logger.debug({ reason, source }, 'trap dropped'); // every one, at debug level
+    this.dropLog.note(reason, source);
+  }
+}
+
+interface Current {
+  rinfo: dgram.RemoteInfo;
+  communityRefused: boolean;
+  handled: boolean;
+  /** The USM header of a v3 message. */
+  v3: V3SecurityHeader | undefined;
+  /** The time window was checked before the library saw it (an inform to our engine). */
+  windowChecked: boolean;
+  /** …and it is an exact copy of one accepted within the window: answered, but no second event. */
+  duplicate: boolean;
+}
+
+/** net-snmp's receiver engine starts with engineTime 10; ours moves on from there. */
+const ENGINE_TIME_AT_START = 10;
+const ENGINE_BOOTS = 1;
+/** How often (in v3 datagrams) the library's key cache is bounded. */
+const KEY_CACHE_CHECK_EVERY = 128;
+
+/** The request-id of a v3 message's PDU, decrypting it when it is encrypted (for a Report that answers it). */
+function requestIdOf(v3: V3SecurityHeader, user: LibraryUser): number | undefined {
+  if ((v3.flags & V3_FLAGS.priv) === 0) return scopedPduRequestId(v3.scopedPdu);
+  if (!user.privProtocol || !user.privKey) return undefined;
+  try {
+    const engine = { engineID: v3.engineId, engineBoots: v3.engineBoots, engineTime: v3.engineTime };
+    // Exported by the library, missing from its typings.
+    const { decryptPdu } = snmp.Encryption as unknown as { decryptPdu: (...args: unknown[]) => Buffer };
+    const plain = decryptPdu(user.privProtocol, v3.scopedPdu, v3.privParams, user.privKey, user.authProtocol, engine);
+    return scopedPduRequestId(plain);
+  } catch {
+    return undefined;
   }
 }
 
@@ -340,5 +466,34 @@ class SocketForLibrary {
 
   dispatch(buffer: Buffer, rinfo: dgram.RemoteInfo): void {
     this.handler?.(buffer, rinfo);
+  }
+}
+
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs dropped datagrams, rate-limited: the first drop of a reason at once, then at most one line per
+ * reason and interval, with how many were dropped since and the last source.
+ */
+class DropLog {
+  private readonly pending = new Map<DropReason, { count: number; source: string; loggedAt: number }>();
+
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  note(reason: DropReason, source: string): void {
+    const now = Date.now();
+    const entry = this.pending.get(reason);
+    if (entry === undefined || now - entry.loggedAt >= DROP_LOG_INTERVAL_MS) {
+      const dropped = (entry?.count ?? 0) + 1;
+      this.logger.warn({ reason, source, dropped, sinceMs: entry ? now - entry.loggedAt : 0 }, 'trap datagrams dropped');
+      this.pending.set(reason, { count: 0, source, loggedAt: now });
+      return;
+    }
+    entry.count++;
+    entry.source = source;
   }
 }

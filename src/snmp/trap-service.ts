@@ -1,10 +1,13 @@
 import type dgram from 'node:dgram';
 import { AdapterError, isAdapterError } from '../errors.ts';
+import type { BusEngine, BusEntry, BusStatus } from '../events/bus-engine.ts';
+import { registerBusMetrics } from '../events/metrics.ts';
+import { parseStreamId } from '../events/stream-id.ts';
 import { EventBus, SubscriptionRefused, type EventFilter, type Subscription } from '../events/trap-bus.ts';
 import { trapFilterFields, type TrapBus, type TrapEvent, type TrapFilterFields, type TrapVersion } from '../events/trap-event.ts';
 import { trapFilter } from '../events/trap-filter.ts';
 import type { Logger } from '../logger.ts';
-import { single, type MetricsRegistrar } from '../metrics.ts';
+import type { MetricsRegistrar } from '../metrics.ts';
 import { parseCidr } from '../net/cidr.ts';
 import type { MibResolver } from './mib.ts';
 import { TrapReceiver, type TrapsConfig } from './trap-receiver.ts';
@@ -15,12 +18,23 @@ export type TrapEventFilter = EventFilter<TrapFilterFields>;
 /** The filters of the trap stream and of /snmp/traps/recent, as given (validated shapes, names unresolved). */
 export interface TrapFilterQuery {
   source?: string;
+  origin?: string;
   trapOid?: string;
   version?: TrapVersion;
 }
 
 /** Subscribers are told to come back after this long when the stream is full. */
 const FULL_RETRY_AFTER_SECONDS = 5;
+/** Pollers of /recent are told to come back after this long when the shared stream cannot be read. */
+const STREAM_RETRY_AFTER_SECONDS = 2;
+
+export interface BufferedEvents {
+  entries: BusEntry<TrapFilterFields>[];
+  /** Id of the newest event (null before the first). */
+  lastId: string | null;
+  /** With `since`: events after it no longer held (null: unknown); 0 when none. */
+  missed: number | null;
+}
 
 /**
  * The traps adapter: the UDP receiver, the bus it publishes to, and what the trap routes ask of them
@@ -31,14 +45,15 @@ export class TrapService {
   readonly receiver: TrapReceiver;
 
   private readonly config: TrapsConfig;
-  private readonly deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar };
+  private readonly deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar; engine: BusEngine<TrapFilterFields> };
   constructor(
     config: TrapsConfig,
-    deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar },
+    deps: { mib: MibResolver; logger: Logger; metrics: MetricsRegistrar; engine: BusEngine<TrapFilterFields> },
   ) {
     this.config = config;
     this.deps = deps;
-    this.bus = new EventBus({
+    this.bus = new EventBus(
+      {
       bufferSize: config.bufferSize,
       bufferBytes: config.bufferBytes,
       maxEventBytes: config.maxEventBytes,
@@ -47,25 +62,35 @@ export class TrapService {
       queuesMaxBytes: config.queuesMaxBytes,
       maxSubscribers: config.maxSubscribers,
       keyOf: trapFilterFields,
-    });
+      },
+      deps.engine,
+    );
     this.receiver = new TrapReceiver(config, { bus: this.bus, mib: deps.mib, logger: deps.logger.child({ subsystem: 'traps' }) });
-    registerTrapMetrics(deps.metrics, this);
+    registerTrapMetrics(deps.metrics, this.receiver);
+    registerBusMetrics(deps.metrics, this.bus);
   }
 
   get heartbeatMs(): number {
     return this.config.heartbeatMs;
   }
 
-  /** Starts receiving on `socket` (bound by main.ts before the target policy is built), or on a socket of its own. */
+  /** Starts the bus engine (the Redis stream reader), then receiving on `socket` (bound by main.ts before the target policy is built), or on a socket of its own. */
   start(socket?: dgram.Socket): Promise<{ address: string; port: number; family: string }> {
+    this.bus.engine.start?.();
     return this.receiver.start(socket);
   }
 
-  /** Stops receiving, then ends every subscription (each consumer sees 'closed'). */
+  /** Stops receiving, ends every subscription (each consumer sees 'closed'), then the engine (appending what it still can). */
   async close(): Promise<void> {
     const closing = this.receiver.close();
     this.bus.close();
     await closing;
+    await this.bus.engine.close();
+  }
+
+  /** The bus engine and its state, for /readyz. */
+  busStatus(): BusStatus {
+    return this.bus.engine.status();
   }
 
   /** The filter a query asks for; a trapOid name no loaded MIB knows is INVALID_INPUT. */
@@ -80,11 +105,12 @@ export class TrapService {
       }
     }
     const source = query.source === undefined ? undefined : parseCidr(query.source);
-    return trapFilter({ source, trapOid, version: query.version });
+    const origin = query.origin === undefined ? undefined : parseCidr(query.origin);
+    return trapFilter({ source, origin, trapOid, version: query.version });
   }
 
   /** A subscription from now on, or after the event id `after` (resume). UNAVAILABLE when disabled, shutting down or full. */
-  subscribe(filter: TrapEventFilter | undefined, after: number | undefined): TrapSubscription {
+  subscribe(filter: TrapEventFilter | undefined, after: string | undefined): TrapSubscription {
     this.ensureEnabled();
     try {
       return this.bus.subscribe({ filter, after });
@@ -96,12 +122,28 @@ export class TrapService {
     }
   }
 
-  /** The newest buffered events that pass the filter (newest last), or those after `since` (oldest first). */
-  buffered(limit: number, filter: TrapEventFilter | undefined, since?: number) {
+  /**
+   * The newest events that pass the filter (newest last), or those after `since` (oldest first): from the
+   * shared stream with TRAP_BUS=redis (UNAVAILABLE while it cannot be read), else from the window.
+   */
+  async buffered(limit: number, filter: TrapEventFilter | undefined, since?: string): Promise<BufferedEvents> {
     this.ensureEnabled();
-    if (since === undefined) return { entries: this.bus.recent(limit, filter), lastId: this.bus.lastId, missed: 0 };
-    const read = this.bus.read(since, filter, limit);
-    return { entries: read.entries, lastId: this.bus.lastId, missed: read.missed };
+    const sinceId = since === undefined ? undefined : parseStreamId(since);
+    const { query } = this.bus.engine;
+    if (query) {
+      try {
+        return await query({ limit, filter, since: sinceId, scanLimit: this.config.bufferSize, maxBytes: this.config.bufferBytes });
+      } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        throw new AdapterError('UNAVAILABLE', 'traps', `The shared trap stream cannot be read now (${detail}).`, {}, { retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS });
+      }
+    }
+    const lastId = this.bus.lastId ?? null;
+    if (since === undefined) return { entries: this.bus.recent(limit, filter), lastId, missed: 0 };
+    const location = sinceId === undefined ? ({ kind: 'unknown' } as const) : this.bus.engine.locate(sinceId);
+    const after = location.kind === 'seq' ? location.seq : this.bus.oldestSeq - 1;
+    const read = this.bus.read(after, filter, limit);
+    return { entries: read.entries, lastId, missed: location.kind === 'seq' ? read.missed : null };
   }
 
   /** UNAVAILABLE when the receiver is disabled (TRAP_ENABLED=false). */
@@ -110,8 +152,8 @@ export class TrapService {
   }
 }
 
-/** The traps area's metrics, read at scrape time from the receiver's counters and the bus, so they cannot drift. */
-function registerTrapMetrics(metrics: MetricsRegistrar, { receiver, bus }: Pick<TrapService, 'receiver' | 'bus'>): void {
+/** The receiver's metrics, read at scrape time from its counters, so they cannot drift. */
+function registerTrapMetrics(metrics: MetricsRegistrar, receiver: TrapReceiver): void {
   const stats = () => receiver.stats();
   const counters: [string, string, string, () => Record<string, number>][] = [
     ['netprobe_traps_received_total', 'Notifications accepted, by SNMP version', 'version', () => stats().received],
@@ -122,18 +164,4 @@ function registerTrapMetrics(metrics: MetricsRegistrar, { receiver, bus }: Pick<
     const samples = () => Object.entries(read()).map(([key, value]) => ({ labels: { [label]: key }, value }));
     metrics.observe({ name, help, labels: [label], type: 'counter', read: samples });
   }
-  const gauges: [string, string, () => number][] = [
-    ['netprobe_trap_events_buffered', 'Events held in the resume ring buffer', () => bus.size],
-    ['netprobe_trap_buffered_bytes', 'Bytes held by the resume ring buffer (event JSON plus a fixed overhead per event)', () => bus.bufferedBytes],
-    ['netprobe_trap_subscribers', 'Open server-sent-event trap subscriptions', () => bus.subscriberCount],
-    ['netprobe_trap_queued_bytes', 'Bytes queued for trap stream subscribers, all together', () => bus.queuedBytes],
-  ];
-  for (const [name, help, read] of gauges) metrics.observe({ name, help, labels: [], type: 'gauge', read: () => single(read()) });
-  metrics.observe({
-    name: 'netprobe_trap_subscriber_overflows_total',
-    help: 'Times a subscriber queue was full and the subscriber switched to catching up from the ring buffer',
-    labels: [],
-    type: 'counter',
-    read: () => single(bus.overflows),
-  });
 }

@@ -1,5 +1,7 @@
+import { timeTicksDuration } from './display-hint.ts';
 import type { MibResolver } from './mib.ts';
 import type { VarbindJson } from './schemas.ts';
+import { renderInto } from './value-render.ts';
 
 /** A varbind as net-snmp takes and hands it over: numeric OID, BER tag, and the value as the library decodes it. */
 export interface WireVarbind {
@@ -78,7 +80,11 @@ export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
   const exception = EXCEPTION_TYPES[type];
   if (exception) return withName(oid, mib, exception, null);
   const numeric = NUMERIC_TYPES[type];
-  if (numeric) return withName(oid, mib, numeric, toSafeInteger(value));
+  if (numeric) {
+    const json = withName(oid, mib, numeric, toSafeInteger(value));
+    if (numeric === 'TimeTicks' && typeof json.value === 'number' && json.value >= 0) json.duration = timeTicksDuration(json.value);
+    return json;
+  }
 
   switch (type) {
     case TYPE_TAGS.Boolean:
@@ -87,7 +93,7 @@ export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
       const bytes = toBytes(value);
       if (bytes === undefined) return withName(oid, mib, 'OctetString', null);
       const text = printableText(bytes);
-      return text === undefined ? withName(oid, mib, 'OctetString', bytes.toString('hex'), 'hex') : withName(oid, mib, 'OctetString', text);
+      return text === undefined ? withName(oid, mib, 'OctetString', bytes.toString('hex'), 'hex', bytes) : withName(oid, mib, 'OctetString', text, undefined, bytes);
     }
     case TYPE_TAGS.BitString:
       return hexVarbind(oid, mib, 'OctetString', value);
@@ -111,17 +117,27 @@ export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
   }
 }
 
-/** Builds the object in one shape (oid, name?, type, value, encoding?): varbinds are made by the thousand. */
-function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: VarbindJson['value'], encoding?: 'hex'): VarbindJson {
-  const name = mib.nameOf(oid);
-  const json: VarbindJson = name === undefined ? { oid, type, value } : { oid, name, type, value };
+/**
+ * Builds the object in one shape (oid, name?, type, value, encoding?, then what the MIB adds: enum, bits,
+ * display): varbinds are made by the thousand, so the node is looked up once and its renderer is cached.
+ */
+function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: VarbindJson['value'], encoding?: 'hex', bytes?: Uint8Array): VarbindJson {
+  const found = mib.lookup(oid);
+  if (found === undefined) {
+    const json: VarbindJson = { oid, type, value };
+    if (encoding !== undefined) json.encoding = encoding;
+    return json;
+  }
+  const { node, suffix } = found;
+  const json: VarbindJson = { oid, name: suffix === '' ? node.qualified : `${node.qualified}.${suffix}`, type, value };
   if (encoding !== undefined) json.encoding = encoding;
+  if (node.render !== undefined && value !== null) renderInto(json, node.render, bytes);
   return json;
 }
 
 function hexVarbind(oid: string, mib: MibResolver, type: VarbindTypeName, value: unknown): VarbindJson {
   const bytes = toBytes(value);
-  return bytes === undefined ? withName(oid, mib, type, null) : withName(oid, mib, type, bytes.toString('hex'), 'hex');
+  return bytes === undefined ? withName(oid, mib, type, null) : withName(oid, mib, type, bytes.toString('hex'), 'hex', bytes);
 }
 
 function toSafeInteger(value: unknown): number | null {

@@ -13,4 +13,14 @@ declare module 'asn1-ber' {
     readString(tag?: number, asBuffer?: false): string | null;
     readOID(tag?: number): string | null;
   }
+
+  export class BerWriter {
+    constructor();
+    readonly buffer: Buffer;
+    startSequence(tag?: number): void;
+    endSequence(): void;
+    writeInt(value: number, tag?: number): void;
+    writeBuffer(buffer: Buffer, tag: number): void;
+    writeOID(oid: string, tag?: number): void;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../src/config.ts';
 import { defaultConfig } from '../../src/config.ts';
-import { buildDeps, targetPolicy, type AppDeps, type Foundations } from '../../src/deps.ts';
+import { buildDeps, targetPolicy, trapEngineFor, type AppDeps, type Foundations } from '../../src/deps.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { PrometheusMetrics } from '../../src/metrics.ts';
 import type { TargetResolver } from '../../src/net/resolve.ts';
@@ -15,7 +15,8 @@ import { TargetResolver as Resolving } from '../../src/net/resolve.ts';
 const mibs = new Map<string, MibResolver>();
 
 /** The MIBs of `dirs`, parsed once per test file (it takes a while). */
-export function testMib(dirs: string[] = []): MibResolver {
+export function testMib(dirs: string[] = [], storeDir?: string): MibResolver {
+  if (storeDir !== undefined) return MibResolver.create({ mibDirs: dirs, storeDir }); // uploads change it: one per caller
   const key = dirs.join(',');
   let mib = mibs.get(key);
   if (!mib) mibs.set(key, (mib = MibResolver.create({ mibDirs: dirs })));
@@ -24,11 +25,16 @@ export function testMib(dirs: string[] = []): MibResolver {
 
 /** What main.ts prepares before building the adapters, for a config that listens nowhere. */
 export function testFoundations(config: Config, logger: Logger = createLogger('silent')): Foundations {
+  const metrics = new PrometheusMetrics();
   return {
     logger,
-    mib: testMib(config.snmp.mibDirs),
-    policy: targetPolicy(config, [config.http.port, config.traps.port]),
-    metrics: new PrometheusMetrics(),
+    mib: testMib(config.snmp.mibDirs, config.snmp.mibStoreDir),
+    resolver: new Resolving(targetPolicy(config, [config.http.port, config.traps.port])),
+    metrics,
+    // In-process tests run the embedded engine; Redis mode is tested through service processes.
+    trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
+    redis: undefined,
+    dedicatedRedis: undefined,
   };
 }
 
@@ -42,6 +48,7 @@ export function testSnmpService(options: Partial<SnmpServiceOptions> = {}): Snmp
   const config = defaultConfig();
   return new SnmpService({
     mib: testMib(),
+    audit: () => {},
     resolver: new Resolving(new TargetPolicy()),
     metrics: snmpMetrics(new PrometheusMetrics({ processMetrics: false })),
     limits: config.snmp,

@@ -17,7 +17,6 @@ import { defaultConfig } from '../../src/config.ts';
 import { createDhcpClient } from '../../src/dhcp/client.ts';
 import { buildDeps } from '../../src/deps.ts';
 import { dhcpMetrics } from '../../src/dhcp/metrics.ts';
-import { TargetResolver } from '../../src/net/resolve.ts';
 import { testFoundations } from './deps.ts';
 
 interface Job {
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
   const rawPackets: { from: string; hex: string }[] = [];
   if (job.capture) {
     const onRawPacket = (packet: Buffer, from: RemoteInfo) => rawPackets.push({ from: from.address, hex: packet.toString('hex') });
-    deps.dhcp = createDhcpClient(config.dhcp, { resolver: new TargetResolver(foundations.policy), metrics: dhcpMetrics(foundations.metrics), onRawPacket });
+    deps.dhcp = createDhcpClient(config.dhcp, { resolver: foundations.resolver, metrics: dhcpMetrics(foundations.metrics), onRawPacket });
   }
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

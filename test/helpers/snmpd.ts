@@ -1,11 +1,17 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Socket as NetSocket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DhcpLab } from './dhcp-lab.ts';
 
 const run = promisify(execFile);
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const BRIDGE_SCRIPT = join(import.meta.dirname, 'snmpd-ns-bridge.ts');
+/** The bridge's frame id for "both TCP connections to the agent are up" (client ids stay below it). */
+const HELD_FRAME_ID = 0xffff;
 
 export const SNMPD_BIN = '/usr/sbin/snmpd';
 
@@ -57,15 +63,28 @@ export interface Snmpd {
   stop(): Promise<void>;
 }
 
+export interface SnmpdOptions {
+  /** More snmpd.conf lines (e.g. `extend NAME PROG ARGS` for NET-SNMP-EXTEND-MIB). */
+  extraConfig?: string[];
+  /** More UDP ports on 127.0.0.1 the same agent answers on (agentAddress takes many). */
+  extraPorts?: number;
+}
+
 /** Starts a real Net-SNMP agent on 127.0.0.1 and [::1] on a free UDP port with a generated config. */
-export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST_USERS)): Promise<Snmpd> {
+export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST_USERS), options: SnmpdOptions = {}): Promise<Snmpd & { ports: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'netprobe-snmpd-'));
   const persistentDir = join(dir, 'persist');
   mkdirSync(persistentDir);
   const port = await freeUdpPort();
+  const ports = [port];
+  while (ports.length < 1 + (options.extraPorts ?? 0)) {
+    const extra = await freeUdpPort();
+    if (!ports.includes(extra)) ports.push(extra);
+  }
   const confFile = join(dir, 'snmpd.conf');
   const logFile = join(dir, 'snmpd.log');
-  writeFileSync(confFile, snmpdConf(port, users));
+  const extraAddresses = ports.slice(1).map((p) => `agentAddress udp:127.0.0.1:${p}`);
+  writeFileSync(confFile, `${snmpdConf(`udp:127.0.0.1:${port},udp6:[::1]:${port}`, users)}${[...extraAddresses, ...(options.extraConfig ?? [])].join('\n')}\n`);
 
   const child = spawn(SNMPD_BIN, ['-f', '-C', '-c', confFile, '-Lf', logFile, '-p', join(dir, 'snmpd.pid')], {
     env: { ...process.env, SNMP_PERSISTENT_DIR: persistentDir, MIBS: '' },
@@ -96,12 +115,145 @@ export async function startSnmpd(users: readonly TestUser[] = Object.values(TEST
     await stop();
     throw new Error(`snmpd did not start: ${(err as Error).message}\n${text}`);
   }
-  return { host: '127.0.0.1', port, dir, log, stop };
+  return { host: '127.0.0.1', port, ports, dir, log, stop };
 }
 
-function snmpdConf(port: number, users: readonly TestUser[]): string {
+export interface IsolatedSnmpd extends Snmpd {
+  /** Datagrams clients sent to the agent (SNMP requests: round trips) since the last reset. */
+  requests: number;
+  resetRequests(): void;
+}
+
+/**
+ * A real snmpd in a network namespace of its own (a DhcpLab namespace: lo and the two ends of a veth pair), reached through a UDP port
+ * on 127.0.0.1 of the test's namespace. Its TCP, UDP, IP and interface tables are the namespace's, small and
+ * fixed (a TCP listener and two held connections), whatever else runs on the machine: the machine's
+ * tcpConnTable can hold thousands of TIME_WAIT rows from other tests, which snmpd serves very slowly.
+ * Datagrams cross over a Unix socket (test/helpers/snmpd-ns-bridge.ts); no interface is created anywhere.
+ */
+export async function startIsolatedSnmpd(users: readonly TestUser[], options: Pick<SnmpdOptions, 'extraConfig'> = {}): Promise<IsolatedSnmpd> {
+  const dir = mkdtempSync(join(tmpdir(), 'netprobe-snmpd-ns-'));
+  const persistentDir = join(dir, 'persist');
+  mkdirSync(persistentDir);
+  const lab = new DhcpLab();
+  const children: ChildProcess[] = [];
+  const front = createSocket('udp4');
+  const bridge = createServer();
+  let link: NetSocket | undefined;
+  let connectionsHeld = false;
+  const clientIds = new Map<string, number>();
+  const clientAddresses: RemoteInfo[] = [];
+  const logFile = join(dir, 'snmpd.log');
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const agent: IsolatedSnmpd = {
+    host: '127.0.0.1',
+    port: 0,
+    dir,
+    requests: 0,
+    resetRequests() {
+      agent.requests = 0;
+    },
+    log,
+    async stop() {
+      await Promise.all(children.map(stopChild));
+      link?.destroy();
+      bridge.close();
+      front.close();
+      await lab.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    front.on('message', (message: Buffer, from: RemoteInfo) => {
+      agent.requests++;
+      const key = `${from.address}:${from.port}`;
+      let id = clientIds.get(key);
+      if (id === undefined) {
+        if (clientAddresses.length >= HELD_FRAME_ID) return;
+        id = clientAddresses.push(from) - 1;
+        clientIds.set(key, id);
+      }
+      const header = Buffer.alloc(4);
+      header.writeUInt16BE(id, 0);
+      header.writeUInt16BE(message.length, 2);
+      link?.write(Buffer.concat([header, message]));
+    });
+    await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
+    agent.port = front.address().port;
+
+    const socketPath = join(dir, 'bridge.sock');
+    bridge.on('connection', (socket) => {
+      link = socket;
+      let pending = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= 4 + pending.readUInt16BE(2)) {
+          const id = pending.readUInt16BE(0);
+          const payload = pending.subarray(4, 4 + pending.readUInt16BE(2));
+          pending = pending.subarray(4 + payload.length);
+          if (id === HELD_FRAME_ID) connectionsHeld = true;
+          else if (clientAddresses[id]) front.send(payload, clientAddresses[id].port, clientAddresses[id].address);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => bridge.listen(socketPath, resolve));
+
+    const namespace = lab.namespace('snmpd');
+    // Interfaces with MAC and IPv4 addresses beside lo, for ifTable and ipAddrTable (nothing is sent on them).
+    lab.ip(namespace, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
+    for (const [i, address] of ['198.51.100.1/24', '203.0.113.1/24'].entries()) {
+      lab.ip(namespace, 'addr', 'add', address, 'dev', `veth${i}`);
+      lab.ip(namespace, 'link', 'set', `veth${i}`, 'up');
+    }
+    // Any port is free in a new namespace; an ephemeral one all the same.
+    const innerPort = await freeUdpPort();
+    const confFile = join(dir, 'snmpd.conf');
+    writeFileSync(confFile, `${snmpdConf(`udp:127.0.0.1:${innerPort},tcp:127.0.0.1:${innerPort}`, users)}${(options.extraConfig ?? []).join('\n')}\n`);
+    const snmpd = spawn('ip', ['netns', 'exec', namespace, SNMPD_BIN, '-f', '-C', '-c', confFile, '-Lf', logFile, '-p', join(dir, 'snmpd.pid')], {
+      env: { ...process.env, SNMP_PERSISTENT_DIR: persistentDir, MIBS: '' },
+      stdio: 'ignore',
+    });
+    children.push(snmpd);
+    children.push(
+      spawn('ip', ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', BRIDGE_SCRIPT, socketPath, String(innerPort)], {
+        cwd: REPO_ROOT,
+        stdio: 'ignore',
+      }),
+    );
+    await waitUntilAnswering(snmpd, agent.port);
+    const deadline = Date.now() + 15_000;
+    while (!connectionsHeld) {
+      if (Date.now() > deadline) throw new Error('the bridge did not get its TCP connections to the agent');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (err) {
+    const text = log();
+    await agent.stop();
+    throw new Error(`snmpd did not start in its namespace: ${(err as Error).message}\n${text}`);
+  }
+  return agent;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(killer);
+}
+
+function snmpdConf(agentAddress: string, users: readonly TestUser[]): string {
   const lines = [
-    `agentAddress udp:127.0.0.1:${port},udp6:[::1]:${port}`,
+    `agentAddress ${agentAddress}`,
     'sysName netprobe-test-agent',
     'dontLogTCPWrappersConnects yes',
     `rocommunity ${COMMUNITY_RO} 127.0.0.1`,

@@ -127,8 +127,8 @@ export async function pollUntil<T>(read: () => Promise<T> | T, expected: T, time
 const MARKER_VALUE = new RegExp(`"oid":"${OIDS.marker.replaceAll('.', '\\.')}"[^}]*"value":"([^"]*)"`);
 
 export interface TalliedGap {
-  /** The id of the last trap before the gap (0 before any). */
-  afterId: number;
+  /** The id of the last trap before the gap ('' before any). */
+  afterId: string;
   missed: number | null;
 }
 
@@ -139,17 +139,17 @@ export interface TalliedGap {
  */
 export class SseTally {
   /** Trap ids and markers in the order received (a long run may empty them once checked). */
-  readonly ids: number[] = [];
+  readonly ids: string[] = [];
   readonly markers: string[] = [];
   readonly gaps: TalliedGap[] = [];
-  /** The id of the last trap received (0 before any). */
-  lastId = 0;
+  /** The id of the last trap received ('' before any). */
+  lastId = '';
   traps = 0;
   bytes = 0;
   ended = false;
   private res: IncomingMessage | undefined;
   private tail = '';
-  private current: { id?: number; event?: string } = {};
+  private current: { id?: string; event?: string } = {};
   private readonly waiters = new Set<() => void>();
 
   /** Connects and resolves once the service has subscribed it (its first comment). */
@@ -190,18 +190,22 @@ export class SseTally {
   }
 
   /**
-   * What is wrong with the sequence of ids, or undefined: each id follows the previous one, or follows
-   * a gap that counts exactly the ids skipped.
+   * What is wrong with the sequence of ids, or undefined: each id follows the previous one in
+   * `reference` (every id, in order, as a client that missed nothing got them), or follows a gap that
+   * counts exactly the ids skipped. Ids are compared by equality only.
    */
-  sequenceProblem(): string | undefined {
+  sequenceProblem(reference: readonly string[]): string | undefined {
+    const index = new Map(reference.map((id, i) => [id, i]));
     const gapAfter = new Map(this.gaps.map((gap) => [gap.afterId, gap.missed]));
-    let previous = 0;
+    let previous: { id: string; at: number } | undefined;
     for (const id of this.ids) {
-      if (previous !== 0 && id !== previous + 1) {
-        const missed = gapAfter.get(previous);
-        if (missed !== id - previous - 1) return `id ${id} after ${previous} with ${missed === undefined ? 'no gap event' : `a gap of ${missed}`}`;
+      const at = index.get(id);
+      if (at === undefined) return `id ${id} is not one of the reference's`;
+      if (previous && at !== previous.at + 1) {
+        const missed = gapAfter.get(previous.id);
+        if (missed !== at - previous.at - 1) return `id ${id} after ${previous.id} with ${missed === undefined ? 'no gap event' : `a gap of ${missed}`}`;
       }
-      previous = id;
+      previous = { id, at };
     }
     return undefined;
   }
@@ -238,13 +242,13 @@ export class SseTally {
     if (line === '') {
       this.current = {};
     } else if (line.startsWith('id: ')) {
-      this.current.id = Number(line.slice(4));
+      this.current.id = line.slice(4);
     } else if (line.startsWith('event: ')) {
       this.current.event = line.slice(7);
     } else if (line.startsWith('data: ') && this.current.event === 'gap') {
       this.gaps.push({ afterId: this.lastId, missed: (JSON.parse(line.slice(6)) as { missed: number | null }).missed });
     } else if (line.startsWith('data: ') && this.current.event === 'trap') {
-      this.lastId = this.current.id ?? NaN;
+      this.lastId = this.current.id ?? '';
       this.traps++;
       this.ids.push(this.lastId);
       const marker = MARKER_VALUE.exec(line.slice(0, 2_000));

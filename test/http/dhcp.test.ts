@@ -64,7 +64,7 @@ describe('POST /dhcp/discover', () => {
     const res = await post(appWith(client), { interface: 'eth9' });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual(RESULT);
-    expect(calls[0]).toMatchObject({ mode: 'broadcast', interface: 'eth9', timeoutMs: 3000, request: false, release: true });
+    expect(calls[0]).toMatchObject({ mode: 'broadcast', interface: 'eth9', timeoutMs: 5000, request: false, release: true });
   });
 
   it('answers 200 with an empty offer list', async () => {

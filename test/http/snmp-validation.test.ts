@@ -10,7 +10,7 @@ import { testDeps } from '../helpers/app.ts';
 const deps = testDeps();
 const app = createApp(deps);
 
-const BASE = { host: '192.0.2.1', port: 16161, timeoutMs: 10, retries: 0 };
+const BASE = { host: '127.0.0.1', port: 16161, timeoutMs: 10, retries: 0 }; // loopback: a case that wrongly passed would send nowhere else
 const V3_PRIV = { name: 'u', level: 'authPriv', authProtocol: 'sha', authKey: 'auth-pass-1', privProtocol: 'aes', privKey: 'priv-pass-1' };
 
 async function post(path: string, body: unknown, contentType = 'application/json') {
@@ -100,7 +100,8 @@ const operationCases: [string, string, Record<string, unknown>][] = [
   ['/snmp/walk', 'maxRepetitions zero', { oid: 'system', maxRepetitions: 0 }],
   ['/snmp/set', 'varbinds missing', {}],
   ['/snmp/set', 'varbinds empty', { varbinds: [] }],
-  ['/snmp/set', 'varbind without type', { varbinds: [{ oid: 'sysContact.0', value: 'x' }] }],
+  ['/snmp/set', 'varbind without type, of an OID no MIB describes', { varbinds: [{ oid: '1.3.6.1.4.1.99999.1.0', value: 'x' }] }],
+  ['/snmp/set', 'varbind without type, value not fitting the SYNTAX', { varbinds: [{ oid: 'sysContact.0', value: 5 }] }],
   ['/snmp/set', 'varbind type unknown', { varbinds: [{ oid: 'sysContact.0', type: 'String', value: 'x' }] }],
   ['/snmp/set', 'varbind type NoSuchObject', { varbinds: [{ oid: 'sysContact.0', type: 'NoSuchObject', value: null }] }],
   ['/snmp/set', 'varbind without value', { varbinds: [{ oid: 'sysContact.0', type: 'OctetString' }] }],
@@ -281,7 +282,7 @@ describe('OIDs that BER would rewrite are refused with 400 naming the field (iss
   it('valid edge OIDs pass validation (they fail later, for other reasons than their OID)', async () => {
     for (const oid of ['1.39.1', '2.39.1', '0.0', `1.3.6.${2 ** 32 - 1}`]) {
       const res = await post('/snmp/get', { ...LOCAL, oids: [oid] });
-      expect(res.body.type, oid).not.toMatch(/validation|invalid-request/);
+      expect(res.status, oid).not.toBe(400);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { Config, DeepPartial } from '../../src/config.ts';
-import type { TrapEvent } from '../../src/events/trap-event.ts';
+import type { AppendOutcome } from '../../src/events/bus-engine.ts';
+import type { TrapBus, TrapEvent } from '../../src/events/trap-event.ts';
 import { testDeps } from '../helpers/app.ts';
 import { SseClient, sleep } from '../helpers/traps-peers.ts';
 
@@ -22,6 +23,17 @@ function fields(overrides: Partial<TrapEvent> = {}): Omit<TrapEvent, 'id'> {
     varbinds: [],
     ...overrides,
   };
+}
+
+/** The id the event got. */
+function idOf(outcome: AppendOutcome): string {
+  if (outcome.status !== 'published') throw new Error(`not published: ${JSON.stringify(outcome)}`);
+  return outcome.id;
+}
+
+/** Publishes `count` events; returns their ids, in order. */
+function publishIds(bus: TrapBus, count: number, overrides: Partial<TrapEvent> = {}): string[] {
+  return Array.from({ length: count }, () => idOf(bus.publish(fields(overrides))));
 }
 
 async function problemOf(response: Response) {
@@ -80,34 +92,34 @@ describe('GET /snmp/traps: validation', () => {
 describe('GET /snmp/traps/recent', () => {
   it('returns the buffered events, newest last, limited and filtered', async () => {
     const { app, bus } = trapApp();
-    bus.publish(fields({ trapOid: '1.3.6.1.6.3.1.1.5.3' }));
-    bus.publish(fields({ trapOid: '1.3.6.1.6.3.1.1.5.4', source: { address: '2001:db8::7', port: 1 } }));
-    bus.publish(fields({ trapOid: '1.3.6.1.4.1.8072.2.3.0.1', version: '1' }));
+    const id1 = idOf(bus.publish(fields({ trapOid: '1.3.6.1.6.3.1.1.5.3' })));
+    const id2 = idOf(bus.publish(fields({ trapOid: '1.3.6.1.6.3.1.1.5.4', source: { address: '2001:db8::7', port: 1 } })));
+    const id3 = idOf(bus.publish(fields({ trapOid: '1.3.6.1.4.1.8072.2.3.0.1', version: '1' })));
 
-    const all = (await (await app.request('/snmp/traps/recent')).json()) as { events: TrapEvent[]; lastId: number };
-    expect(all.events.map((e) => e.id)).toEqual([1, 2, 3]);
-    expect(all.lastId).toBe(3);
+    const all = (await (await app.request('/snmp/traps/recent')).json()) as { events: TrapEvent[]; lastId: string };
+    expect(all.events.map((e) => e.id)).toEqual([id1, id2, id3]);
+    expect(all.lastId).toBe(id3);
     const last = (await (await app.request('/snmp/traps/recent?limit=2')).json()) as { events: TrapEvent[] };
-    expect(last.events.map((e) => e.id)).toEqual([2, 3]);
+    expect(last.events.map((e) => e.id)).toEqual([id2, id3]);
     const linkUp = (await (await app.request('/snmp/traps/recent?trapOid=IF-MIB::linkUp')).json()) as { events: TrapEvent[] };
-    expect(linkUp.events.map((e) => e.id)).toEqual([2]);
+    expect(linkUp.events.map((e) => e.id)).toEqual([id2]);
     const standard = (await (await app.request('/snmp/traps/recent?trapOid=1.3.6.1.6.3.1.1.5')).json()) as { events: TrapEvent[] };
-    expect(standard.events.map((e) => e.id)).toEqual([1, 2]);
+    expect(standard.events.map((e) => e.id)).toEqual([id1, id2]);
     const v6 = (await (await app.request(`/snmp/traps/recent?source=${encodeURIComponent('2001:db8::/32')}`)).json()) as { events: TrapEvent[] };
-    expect(v6.events.map((e) => e.id)).toEqual([2]);
+    expect(v6.events.map((e) => e.id)).toEqual([id2]);
     const v1 = (await (await app.request('/snmp/traps/recent?version=1')).json()) as { events: TrapEvent[] };
-    expect(v1.events.map((e) => e.id)).toEqual([3]);
+    expect(v1.events.map((e) => e.id)).toEqual([id3]);
   });
 
   it('since: the events after it, oldest first, with the count the buffer lost', async () => {
     const { app, bus } = trapApp({ bufferSize: 5 });
-    for (let i = 0; i < 12; i++) bus.publish(fields());
-    const page = (await (await app.request('/snmp/traps/recent?since=9')).json()) as { events: TrapEvent[]; missed?: number };
-    expect(page.events.map((e) => e.id)).toEqual([10, 11, 12]);
+    const all = publishIds(bus, 12);
+    const page = (await (await app.request(`/snmp/traps/recent?since=${all[8]}`)).json()) as { events: TrapEvent[]; missed?: number };
+    expect(page.events.map((e) => e.id)).toEqual(all.slice(9));
     expect(page).not.toHaveProperty('missed');
-    const old = (await (await app.request('/snmp/traps/recent?since=2&limit=2')).json()) as { events: TrapEvent[]; missed?: number };
-    expect(old).toMatchObject({ missed: 5, lastId: 12 });
-    expect(old.events.map((e) => e.id)).toEqual([8, 9]);
+    const old = (await (await app.request(`/snmp/traps/recent?since=${all[1]}&limit=2`)).json()) as { events: TrapEvent[]; missed?: number };
+    expect(old).toMatchObject({ missed: 5, lastId: all[11] });
+    expect(old.events.map((e) => e.id)).toEqual(all.slice(7, 9));
   });
 });
 
@@ -118,28 +130,29 @@ describe('GET /snmp/traps: the stream', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const client = await SseClient.fromResponse(response);
-    const published = bus.publish(fields({ varbinds: [{ oid: '1.3.6.1.2.1.1.5.0', type: 'OctetString', value: 'line1\nline2' }] }));
+    const published = fields({ varbinds: [{ oid: '1.3.6.1.2.1.1.5.0', type: 'OctetString', value: 'line1\nline2' }] });
+    const id = idOf(bus.publish(published));
     await client.until(() => client.messages.length === 1, 2_000, 'one message');
-    expect(client.messages[0]).toEqual({ id: '1', event: 'trap', data: JSON.stringify(published) });
+    expect(client.messages[0]).toEqual({ id, event: 'trap', data: JSON.stringify({ id, ...published }) });
     client.close();
   });
 
   it('starts with a gap event when the resume id is older than the buffer', async () => {
     const { app, bus } = trapApp({ bufferSize: 5 });
-    for (let i = 0; i < 12; i++) bus.publish(fields());
-    const client = await SseClient.fromResponse(await app.request('/snmp/traps', { headers: { 'last-event-id': '1' } }));
+    const all = publishIds(bus, 12);
+    const client = await SseClient.fromResponse(await app.request('/snmp/traps', { headers: { 'last-event-id': all[0] } }));
     await client.until(() => client.messages.length === 6, 2_000, 'gap + 5 events');
     expect(client.messages[0]).toEqual({ event: 'gap', data: '{"missed":6}', id: undefined });
-    expect(client.messages.slice(1).map((m) => m.id)).toEqual(['8', '9', '10', '11', '12']);
+    expect(client.messages.slice(1).map((m) => m.id)).toEqual(all.slice(7));
     client.close();
   });
 
   it('Last-Event-ID wins over ?since=', async () => {
     const { app, bus } = trapApp();
-    for (let i = 0; i < 5; i++) bus.publish(fields());
-    const client = await SseClient.fromResponse(await app.request('/snmp/traps?since=1', { headers: { 'last-event-id': '3' } }));
+    const all = publishIds(bus, 5);
+    const client = await SseClient.fromResponse(await app.request(`/snmp/traps?since=${all[0]}`, { headers: { 'last-event-id': all[2] } }));
     await client.until(() => client.messages.length === 2, 2_000, 'two events');
-    expect(client.messages.map((m) => m.id)).toEqual(['4', '5']);
+    expect(client.messages.map((m) => m.id)).toEqual(all.slice(3));
     client.close();
   });
 
@@ -148,13 +161,13 @@ describe('GET /snmp/traps: the stream', () => {
     const response = await app.request('/snmp/traps');
     const reader = response.body!.getReader();
     await reader.read(); // the first comment: subscribed
-    for (let i = 0; i < 30; i++) bus.publish(fields()); // nobody reads meanwhile
+    const all = publishIds(bus, 30); // nobody reads meanwhile
     await sleep(20);
     let text = '';
     const decoder = new TextDecoder();
     while ((text.match(/^id: /gm) ?? []).length < 30) text += decoder.decode((await reader.read()).value, { stream: true });
-    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
-    expect(ids).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const ids = [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]);
+    expect(ids).toEqual(all);
     expect(text).not.toContain('event: gap');
     await reader.cancel();
   });
@@ -213,7 +226,7 @@ describe('GET /snmp/traps: the stream', () => {
     const reader = response.body!.getReader();
     await reader.read(); // the first comment: subscribed
     const bulky = [{ oid: '1.3.6.1.4.1.99999.1.1', type: 'OctetString' as const, value: 'x'.repeat(10_000) }];
-    for (let i = 0; i < 60; i++) bus.publish(fields({ varbinds: bulky })); // ~600 KB, nobody reads meanwhile
+    const all = publishIds(bus, 60, { varbinds: bulky }); // ~600 KB, nobody reads meanwhile
     const chunks: number[] = [];
     let text = '';
     const decoder = new TextDecoder();
@@ -222,7 +235,7 @@ describe('GET /snmp/traps: the stream', () => {
       chunks.push(value!.length);
       text += decoder.decode(value, { stream: true });
     }
-    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect([...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])).toEqual(all);
     expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024 + 60 * 40); // plus the SSE framing of each event
     expect(chunks.length).toBeGreaterThanOrEqual(10);
     await reader.cancel();
@@ -248,7 +261,7 @@ describe('OpenAPI', () => {
     };
     const stream = doc.paths['/snmp/traps'].get;
     expect(stream.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['header:last-event-id', 'query:since', 'query:source', 'query:trapOid', 'query:version'].sort(),
+      ['header:last-event-id', 'query:origin', 'query:since', 'query:source', 'query:trapOid', 'query:version'].sort(),
     );
     expect(stream.responses['200'].content['text/event-stream'].schema).toEqual({ $ref: '#/components/schemas/TrapStreamMessage' });
     expect(Object.keys(stream.responses)).toEqual(expect.arrayContaining(['400', '503']));

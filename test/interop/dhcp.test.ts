@@ -29,6 +29,7 @@ describe.skipIf(!labSupported())('DHCP discovery against dnsmasq in network name
   let relayClient: string;
   let relayServer: DnsmasqHandle;
   let emptyClient: string;
+  let pingingClient: string;
 
   beforeAll(async () => {
     lab = new DhcpLab();
@@ -60,6 +61,13 @@ describe.skipIf(!labSupported())('DHCP discovery against dnsmasq in network name
     lab.ip(relayServerNs, 'addr', 'add', '10.77.3.1/24', 'dev', 's0');
     lab.ip(relayServerNs, 'route', 'add', '10.77.4.0/24', 'via', '10.77.3.2');
 
+    // dnsmasq as it ships: it pings an address before offering it to a new client.
+    pingingClient = lab.namespace('pc');
+    const pingingServer = lab.namespace('ps');
+    lab.veth(pingingClient, 'c0', pingingServer, 's0');
+    lab.ip(pingingServer, 'addr', 'add', '10.77.5.1/24', 'dev', 's0');
+    await lab.startDnsmasq(pingingServer, 's0', ['--dhcp-range=10.77.5.100,10.77.5.150,255.255.255.0,5m']);
+
     // A segment with no DHCP server at all.
     emptyClient = lab.namespace('ec');
     const emptyPeer = lab.namespace('es');
@@ -82,6 +90,13 @@ describe.skipIf(!labSupported())('DHCP discovery against dnsmasq in network name
     const prefix = lab?.prefix;
     await lab?.destroy();
     if (prefix) expect(leftoverNamespaces(prefix)).toEqual([]);
+  });
+
+  it('the default timeoutMs catches the first offer of a dnsmasq that pings before offering (about 3 s)', async () => {
+    const { status, body } = await lab.runService(pingingClient, CLIENT_INTERFACES, { interface: 'c0' });
+    expect(status).toBe(200);
+    expect(body.timeoutMs).toBe(5000);
+    expect(body.offers.map((offer: { serverId: string }) => offer.serverId)).toEqual(['10.77.5.1']);
   });
 
   it('broadcast on an interface without IPv4: the offer carries the options dnsmasq was configured with', async () => {

@@ -39,8 +39,9 @@ describe('TLS probes against openssl s_server (self-signed, 30 days)', () => {
   it('untrusted chain: ok false, TLS, authorized false with the reason, certificate still reported', async () => {
     const result = await service.probe(specFor({ protocol: 'tls', host: '127.0.0.1', port: server.port, tls: { servername: 'probe.test' } }));
     expect(result).toMatchObject({ ok: false, state: 'open', error: { code: 'TLS' } });
-    expect(result.tls).toMatchObject({ authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', servername: 'probe.test' });
+    expect(result.tls).toMatchObject({ authorized: false, verdict: 'untrusted', authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', servername: 'probe.test' });
     expect(result.error!.message).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(result.error!.message).not.toMatch(/name mismatch/);
     expect(result.tls!.certificate).toMatchObject({ subject: 'CN=probe.test', issuer: 'CN=probe.test' });
     expect(result.timings.connectMs).toBeGreaterThanOrEqual(0);
     expect(result.timings.tlsMs).toBeGreaterThan(0);
@@ -65,7 +66,9 @@ describe('TLS probes against openssl s_server (self-signed, 30 days)', () => {
     const result = await service.probe(
       specFor({ protocol: 'tls', host: '127.0.0.1', port: server.port, tls: { servername: 'probe.test', ca: cert.certPem } }),
     );
-    expect(result).toMatchObject({ ok: true, state: 'open', tls: { authorized: true, authorizationError: null } });
+    expect(result).toMatchObject({ ok: true, state: 'open', tls: { authorized: true, verdict: 'trusted', authorizationError: null } });
+    // openssl req -newkey rsa:2048 signs with SHA-256 by default.
+    expect(result.tls!.certificate).toMatchObject({ keyType: 'rsa', keyBits: 2048, keyCurve: null, signatureAlgorithm: 'sha256WithRSAEncryption' });
     expect(Math.abs(result.tls!.certificate!.daysRemaining - 30)).toBeLessThanOrEqual(1);
     expect(result.tls!.chain).toHaveLength(1);
     expect(result.tls!.chain[0].fingerprint256).toBe(result.tls!.certificate!.fingerprint256);
@@ -82,7 +85,11 @@ describe('TLS probes against openssl s_server (self-signed, 30 days)', () => {
     const result = await service.probe(
       specFor({ protocol: 'tls', host: '127.0.0.1', port: server.port, tls: { servername: 'other.test', ca: cert.certPem } }),
     );
-    expect(result).toMatchObject({ ok: false, error: { code: 'TLS' }, tls: { authorized: false, authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'TLS', message: expect.stringMatching(/^name mismatch: the certificate is trusted but not issued for other\.test/) },
+      tls: { authorized: false, verdict: 'nameMismatch', authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    });
   });
 
   it('SNI and ALPN reach s_server (read from its trace), and the selected ALPN is reported', async () => {

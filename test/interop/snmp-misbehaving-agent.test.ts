@@ -135,7 +135,7 @@ describe('values at the edges', () => {
     const res = await post('/snmp/get', { oids: ['ifPhysAddress.7', `${ROOT}.2`, '2.5.4.3'] });
     expect(res.status).toBe(200);
     expect(res.json.varbinds).toEqual([
-      { oid: '1.3.6.1.2.1.2.2.1.6.7', name: 'IF-MIB::ifPhysAddress.7', type: 'OctetString', value: 'deadbeef0001', encoding: 'hex' },
+      { oid: '1.3.6.1.2.1.2.2.1.6.7', name: 'IF-MIB::ifPhysAddress.7', type: 'OctetString', value: 'deadbeef0001', encoding: 'hex', display: 'de:ad:be:ef:00:01' },
       { oid: `${ROOT}.2`, name: 'SNMPv2-SMI::enterprises.99999.2', type: 'Opaque', value: '9f78043f800000', encoding: 'hex' },
       { oid: '2.5.4.3', type: 'OctetString', value: 'plain text' },
     ]);

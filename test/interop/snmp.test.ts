@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { testDeps } from '../helpers/app.ts';
+import { closedPort } from '../helpers/probe-peers.ts';
 import {
   COMMUNITY_RO,
   COMMUNITY_RW,
@@ -175,7 +176,7 @@ describe('values by type', () => {
     const res = await post('/snmp/get', { oids: ['sysObjectID.0', 'sysUpTime.0', 'sysName.42', '1.3.6.1.2.1.99999.0'] });
     expect(res.status, res.text).toBe(200);
     const [objectId, upTime, noInstance, noObject] = res.json.varbinds;
-    expect(objectId).toMatchObject({ type: 'ObjectIdentifier', value: '1.3.6.1.4.1.8072.3.2.10', valueName: 'SNMPv2-SMI::enterprises.8072.3.2.10' });
+    expect(objectId).toMatchObject({ type: 'ObjectIdentifier', value: '1.3.6.1.4.1.8072.3.2.10', valueName: 'NET-SNMP-TC::linux' });
     expect(upTime).toMatchObject({ type: 'TimeTicks' });
     expect(typeof upTime.value).toBe('number');
     expect(noInstance).toEqual({ oid: '1.3.6.1.2.1.1.5.42', name: 'SNMPv2-MIB::sysName.42', type: 'NoSuchInstance', value: null });
@@ -339,6 +340,57 @@ describe('NDJSON streaming walk', () => {
   });
 });
 
+describe('spellings the CLI accepts, against snmpd (issue #16)', () => {
+  it('version 3 as a number, protocols as snmpget -a SHA -x AES spells them', async () => {
+    const { name, authKey, privKey } = TEST_USERS.aes;
+    const user = { name, level: 'authPriv', authProtocol: 'SHA', authKey, privProtocol: 'AES', privKey };
+    const res = await post('/snmp/get', { version: 3, user, oids: ['sysName.0'] });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.varbinds[0].type).toBe('OctetString');
+  });
+
+  it('a binary value read with GET is written back by SET as it came ({ value, encoding: "hex" })', async () => {
+    const bytes = { oid: 'sysLocation.0', type: 'OctetString', value: '7261636b07', encoding: 'hex' }; // 'rack' and a BEL: DisplayString allows it, and it is not printable
+    const first = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [bytes] });
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    const read = await post('/snmp/get', { oids: ['sysLocation.0'] });
+    const [varbind] = read.json.varbinds;
+    expect(varbind).toMatchObject({ type: 'OctetString', value: '7261636b07', encoding: 'hex' });
+    const { oid, type, value, encoding } = varbind;
+    const back = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid, type, value, encoding }] });
+    expect(back.status, JSON.stringify(back.json)).toBe(200);
+    expect(back.json.varbinds[0]).toMatchObject({ value: '7261636b07', encoding: 'hex' });
+    await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysLocation.0', type: 'OctetString', value: 'rack 1' }] });
+  });
+});
+
+describe('SET types from the MIB, names suggested (issue #16)', () => {
+  it('a SET without a type takes it from the SYNTAX (sysContact: DisplayString → OctetString), read back by get', async () => {
+    const set = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysContact.0', value: 'noc untyped' }] });
+    expect(set.status, JSON.stringify(set.json)).toBe(200);
+    expect(set.json.varbinds[0]).toMatchObject({ type: 'OctetString', value: 'noc untyped' });
+    const read = await post('/snmp/get', { oids: ['sysContact.0'] });
+    expect(read.json.varbinds[0].value).toBe('noc untyped');
+  });
+
+  it('an untyped value that does not fit the SYNTAX is a 400 naming the field, the syntax and the named numbers', async () => {
+    const wrong = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'IF-MIB::ifAdminStatus.1', value: 'sideways' }] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.errors).toEqual([{ path: 'body.varbinds.0.value', message: expect.stringMatching(/IF-MIB::ifAdminStatus is INTEGER \(Integer\).*up\(1\), down\(2\)/) }]);
+    const noMib = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: '1.3.6.1.4.1.99999.1.0', value: 1 }] });
+    expect(noMib.status).toBe(400);
+    expect(noMib.json.errors[0]).toEqual({ path: 'body.varbinds.0.type', message: expect.stringContaining('give a type: no loaded MIB describes 1.3.6.1.4.1.99999.1.0 as an object') });
+  });
+
+  it('an unknown MIB name suggests the loaded names closest to it', async () => {
+    const res = await post('/snmp/get', { oids: ['sysNme.0'] });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toContain('unknown MIB name "sysNme"; did you mean "sysName"?');
+    const qualified = await post('/snmp/get', { oids: ['IF-MIB::ifDescrr.1'] });
+    expect(qualified.json.detail).toContain('did you mean "IF-MIB::ifDescr"?');
+  });
+});
+
 describe('agent errors', () => {
   it('set with a wrong type answers 422 with the agent error-status', async () => {
     const res = await post('/snmp/set', { community: COMMUNITY_RW, varbinds: [{ oid: 'sysContact.0', type: 'Integer', value: 5 }] });
@@ -387,6 +439,24 @@ describe('agent errors', () => {
     expect(res.json.type).toBe('/problems/snmp-timeout');
     expect(elapsed).toBeGreaterThanOrEqual(timeoutMs * (retries + 1) - 50);
     expect(elapsed).toBeLessThan(timeoutMs * (retries + 1) + 1000);
+  });
+
+  it('the three silent failures are told apart: closed port, wrong community, v3 user below its level', async () => {
+    const closed = await closedPort('udp');
+    const started = performance.now();
+    const unreachable = await post('/snmp/get', { port: closed, timeoutMs: 2000, retries: 1, oids: ['sysName.0'] });
+    expect(unreachable.status).toBe(502);
+    expect(unreachable.json).toMatchObject({ type: '/problems/snmp-unreachable', detail: expect.stringMatching(/port unreachable \(ICMP\)/) });
+    expect(performance.now() - started).toBeLessThan(1000); // at once, not after 2 × 2000 ms
+
+    const silent = await post('/snmp/get', { community: 'not-the-community', timeoutMs: 200, retries: 1, oids: ['sysName.0'] });
+    expect(silent.status).toBe(504);
+    expect(silent.json.detail).toMatch(/did not answer in \d+ ms \(2 attempts of 200 ms\)\. The usual causes: a wrong community/);
+
+    const belowLevel = await post('/snmp/get', { ...v3({ name: TEST_USERS.aes.name, level: 'noAuthNoPriv' }), oids: ['sysName.0'] });
+    expect(belowLevel.status).toBe(502);
+    expect(belowLevel.json).toMatchObject({ type: '/problems/snmp-auth' });
+    expect(belowLevel.json.detail).toMatch(/security level|authPriv/);
   });
 
   it('wrong v3 password answers 502 snmp-auth with the reason', async () => {

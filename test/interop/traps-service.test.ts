@@ -44,8 +44,11 @@ describe('the service process under garbage', () => {
     // loaded host: the child also writes 10 000 debug lines to a pipe). Batches wait for the service to
     // catch up, so that nearly all of them reach the parser.
     const handled = () => service.logs.filter((l) => /"msg":"trap (dropped|datagram answered with a report)"/.test(l)).length;
-    const lastId = async () => ((await (await fetch(`${service.baseUrl}/snmp/traps/recent?limit=1`)).json()) as { lastId: number }).lastId;
-    const accounted = async () => handled() + (await lastId()) + kernelDrops(trapPort);
+    const received = async () => {
+      const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      return [...metrics.matchAll(/^netprobe_traps_received_total\{version="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const accounted = async () => handled() + (await received()) + kernelDrops(trapPort);
     const settle = async (expected: number) => {
       const deadline = Date.now() + 10_000;
       while ((await accounted()) < expected && Date.now() < deadline) await sleep(50);
@@ -72,6 +75,34 @@ describe('the service process under garbage', () => {
     expect(event).toMatchObject({ version: '2c', trapName: 'IF-MIB::linkDown' });
     expect(service.stderr.join('')).toBe('');
   });
+});
+
+describe('ids across restarts (memory mode)', () => {
+  it('a client resuming with an id from the previous run gets event: gap, then the new run\'s events; no id repeats', async () => {
+    const first = await startTrapService();
+    let oldIds: string[];
+    try {
+      const client = await SseClient.connect(`${first.service.baseUrl}/snmp/traps`);
+      for (const n of [1, 2, 3]) await runSnmpTool('snmptrap', ['-v2c', '-c', 'public', `127.0.0.1:${first.trapPort}`, '', OIDS.linkDown, OIDS.marker, 's', `run1-${n}`]);
+      await client.until(() => client.traps.length === 3, 10_000, 'three traps');
+      oldIds = client.traps.map((e) => e.id);
+      client.close();
+    } finally {
+      await first.service.stop('SIGKILL');
+    }
+    const second = await startTrapService();
+    try {
+      for (const n of [1, 2]) await runSnmpTool('snmptrap', ['-v2c', '-c', 'public', `127.0.0.1:${second.trapPort}`, '', OIDS.linkDown, OIDS.marker, 's', `run2-${n}`]);
+      const resumed = await SseClient.connect(`${second.service.baseUrl}/snmp/traps`, { 'last-event-id': oldIds[2] });
+      await resumed.until(() => resumed.traps.length === 2, 10_000, 'the two traps of the new run');
+      expect(resumed.messages[0]).toEqual({ event: 'gap', data: '{"missed":null}', id: undefined });
+      expect(resumed.traps.map(markerOf)).toEqual(['run2-1', 'run2-2']);
+      for (const id of resumed.traps.map((e) => e.id)) expect(oldIds).not.toContain(id);
+      resumed.close();
+    } finally {
+      await second.service.stop('SIGKILL');
+    }
+  }, 90_000);
 });
 
 describe('shutdown', () => {

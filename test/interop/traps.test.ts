@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compareIdTexts } from '../../src/events/stream-id.ts';
 import type { TrapEvent } from '../../src/events/trap-event.ts';
 import {
   OIDS,
@@ -231,20 +232,21 @@ describe('resume and filters', () => {
     await sleep(SETTLE_MS);
     const ours = resumed.traps.filter((e) => markerOf(e)?.startsWith(`${tag}-`));
     expect(ours.map(markerOf)).toEqual([3, 4, 5, 6].map((n) => `${tag}-${n}`));
-    expect(resumed.traps.every((e) => e.id > seen.id)).toBe(true);
-    const ids = resumed.messages.filter((m) => m.event === 'trap').map((m) => Number(m.id));
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(resumed.traps.every((e) => compareIdTexts(e.id, seen.id) > 0)).toBe(true);
+    const ids = resumed.messages.filter((m) => m.event === 'trap').map((m) => m.id!);
+    expect(ids).toEqual([...ids].sort(compareIdTexts));
     expect(new Set(ids).size).toBe(ids.length);
     expect(resumed.messages.some((m) => m.event === 'gap')).toBe(false);
   });
 
   it('filters (trapOid symbolic prefix, source CIDR, version) apply to replayed and live events alike', async () => {
     const tag = newMarker();
-    const since = stack.deps.traps.bus.lastId;
+    const since = stack.deps.traps.bus.lastId!; // earlier tests of this file received events
+    const sinceSeq = stack.deps.traps.bus.lastSeq;
     await sendMarked(OIDS.linkDown, `${tag}-down-v4`);
     await sendMarked(OIDS.linkUp, `${tag}-up-v4`);
     await sendMarked(OIDS.linkUp, `${tag}-up-v6`, '::1');
-    await waitForCounter(() => stack.deps.traps.bus.lastId - since, 3);
+    await waitForCounter(() => stack.deps.traps.bus.lastSeq - sinceSeq, 3);
 
     const upV4 = await subscribe(`?since=${since}&trapOid=IF-MIB::linkUp&source=127.0.0.0/8&version=2c`);
     const v6 = await subscribe(`?since=${since}&source=${encodeURIComponent('::1/128')}`);

@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, shutdownTimeoutMs: 10000, reusePort: false });
+    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, corsOrigins: [], shutdownTimeoutMs: 10000, reusePort: false });
     expect(result.config.log.level).toBe('info');
     expect(result.config.traps.port).toBe(1162);
   });
@@ -138,5 +138,43 @@ describe('SNMP credential profiles', () => {
     const result = loadConfig({ TRAP_USERS: JSON.stringify([{ name: 'ops', level: 'authNoPriv', authProtocol: 'sha', authKey: 'short' }]) });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(formatConfigIssues(result.issues)).toMatch(/TRAP_USERS: .*authKey must be at least 8 characters/);
+  });
+
+  describe('the trap bus and Redis (TRAP_BUS, REDIS_*)', () => {
+    it('memory by default; redis with a redis:// or rediss:// URL', () => {
+      const memory = loadConfig({});
+      expect(memory.ok && memory.config.traps.bus).toBe('memory');
+      const redis = loadConfig({ TRAP_BUS: 'redis', REDIS_URL: 'rediss://redis.example.net:6380/0', TRAP_STREAM_MAXLEN: '5000', TRAP_DEDUP_MS: '2000' });
+      expect(redis.ok && redis.config.traps).toMatchObject({ bus: 'redis', stream: 'netprobe:traps', streamMaxLen: 5000, dedupMs: 2000, streamMaxAgeMs: 0 });
+      expect(redis.ok && redis.config.redis.url).toBe('rediss://redis.example.net:6380/0');
+    });
+
+    it('TRAP_BUS=redis without REDIS_URL, or a URL that is not redis:// or rediss://, is refused with a clear message', () => {
+      const missing = loadConfig({ TRAP_BUS: 'redis' });
+      expect(missing.ok ? '' : formatConfigIssues(missing.issues)).toMatch(/TRAP_BUS: TRAP_BUS=redis needs REDIS_URL/);
+      for (const url of ['http://redis:6379', 'redis:6379', 'redis://']) {
+        const bad = loadConfig({ TRAP_BUS: 'redis', REDIS_URL: url });
+        expect(bad.ok ? '' : formatConfigIssues(bad.issues), url).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+      }
+      expect(loadConfig({ TRAP_BUS: 'kafka' }).ok).toBe(false);
+    });
+
+    it('the password comes from REDIS_PASSWORD, a mounted file (REDIS_PASSWORD_FILE) or a secret reference in the file; never twice', () => {
+      const file = tempFile('redis-password', 's3cret-from-file\n');
+      const fromFile = loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD_FILE: file });
+      expect(fromFile.ok && fromFile.config.redis.password).toBe('s3cret-from-file');
+      const fromEnv = loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: 'from-env' });
+      expect(fromEnv.ok && fromEnv.config.redis.password).toBe('from-env');
+      const config = tempFile('netprobe.yaml', `redis:\n  url: redis://redis:6379\n  password: { env: MY_REDIS_SECRET }\n`);
+      const fromRef = loadConfig({ NETPROBE_CONFIG: config, MY_REDIS_SECRET: 'from-ref' });
+      expect(fromRef.ok && fromRef.config.redis.password).toBe('from-ref');
+
+      const unreadable = loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD_FILE: '/nonexistent/redis-password' });
+      expect(unreadable.ok ? '' : formatConfigIssues(unreadable.issues)).toMatch(/REDIS_PASSWORD_FILE: cannot read \/nonexistent\/redis-password: ENOENT/);
+      const both = loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: 'x', REDIS_PASSWORD_FILE: file });
+      expect(both.ok ? '' : formatConfigIssues(both.issues)).toMatch(/REDIS_PASSWORD_FILE: give REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both/);
+      const twice = loadConfig({ REDIS_URL: 'redis://:inline@redis:6379', REDIS_PASSWORD: 'x' });
+      expect(twice.ok ? '' : formatConfigIssues(twice.issues)).toMatch(/REDIS_PASSWORD: the password is given twice/);
+    });
   });
 });

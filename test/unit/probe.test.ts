@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdapterError } from '../../src/errors.ts';
-import { summarizeCertificate, subjectAltNames } from '../../src/probe/certificate.ts';
+import { X509Certificate } from 'node:crypto';
+import { signatureAlgorithmOf, summarizeCertificate, subjectAltNames } from '../../src/probe/certificate.ts';
 import { ProbeDeadline, untilAborted, wasCancelled } from '../../src/probe/deadline.ts';
 import { ResponseCollector } from '../../src/probe/exchange.ts';
 import { compileExpect, ExpectCompiler, matchExpect, MAX_EXPECT_COST, MAX_EXPECT_INSTRUCTIONS_PER_REQUEST, type ExpectPattern } from '../../src/probe/matcher.ts';
@@ -236,5 +237,23 @@ describe('the runner', () => {
     const results = await service.probeBatch(plan.specs, plan.concurrency);
     expect(results.map((r) => r.port)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(maxRunning).toBe(7);
+  });
+});
+
+describe('certificate details', () => {
+  it('names the key and the signature algorithm of an EC certificate', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'netprobe-ec-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha384', '-nodes', '-days', '2', '-subj', '/CN=ec.test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+      const der = new X509Certificate(readFileSync(join(dir, 'c.pem'))).raw;
+      expect(summarizeCertificate(der)).toMatchObject({ keyType: 'ec', keyBits: null, keyCurve: 'prime256v1', signatureAlgorithm: 'ecdsa-with-SHA384' });
+      expect(signatureAlgorithmOf(Buffer.from('not a certificate'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

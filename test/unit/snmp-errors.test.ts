@@ -11,7 +11,9 @@ describe('mapSnmpError', () => {
   it('timeout → TIMEOUT naming the budget', () => {
     const err = mapSnmpError(new RequestTimedOutError('Request timed out'), ctx);
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toBe('192.0.2.7:161 did not answer within 500 ms (3 attempts)');
+    expect(err.message).toBe(
+      '192.0.2.7:161 did not answer (3 attempts of 500 ms). The usual causes: a wrong community (agents ignore it silently), an agent ACL that excludes this host, or no agent at this address.',
+    );
   });
 
   it('error-status → AGENT_ERROR with RFC 3416 status, index and oid', () => {

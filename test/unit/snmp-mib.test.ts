@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../src/errors.ts';
-import { MibResolver } from '../../src/snmp/mib.ts';
+import { closestNames, MibResolver } from '../../src/snmp/mib.ts';
+import { typedSetVarbind } from '../../src/snmp/set-type.ts';
 import { MAX_OID_ARCS, numericOidProblem } from '../../src/snmp/oid.ts';
 
 const mib = MibResolver.create({ mibDirs: [] });
@@ -173,5 +174,40 @@ describe('MibResolver.toNumeric refuses OIDs that would be rewritten on the wire
     expect(mib.toNumeric(`sysName.${suffixOf(120)}`).split('.')).toHaveLength(128);
     expect(refusal(`sysName.${suffixOf(121)}`).message).toMatch(/it has 129 arcs; at most 128 are allowed$/);
     expect(mib.toNumeric('sysName.4294967295')).toBe('1.3.6.1.2.1.1.5.4294967295');
+  });
+});
+
+describe('SET types from the MIB (typedSetVarbind)', () => {
+  const typed = (oid: string, value: string | number) => typedSetVarbind({ oid, value }, mib.toNumeric(oid), mib, 0);
+
+  it.each([
+    ['sysContact.0', 'noc', 'OctetString', 'noc'],
+    ['IF-MIB::ifAdminStatus.1', 'down', 'Integer', 2],
+    ['IF-MIB::ifAdminStatus.1', 1, 'Integer', 1],
+    ['sysObjectID.0', '1.3.6.1.4.1.8072', 'ObjectIdentifier', '1.3.6.1.4.1.8072'],
+    ['ipAdEntAddr.127.0.0.1', '127.0.0.1', 'IpAddress', '127.0.0.1'],
+    ['IF-MIB::ifHCInOctets.1', '5', 'Counter64', '5'],
+  ])('%s = %s → %s %s', (oid, value, type, wireValue) => {
+    expect(typed(oid, value)).toMatchObject({ type, value: wireValue });
+  });
+
+  it('a type given wins over the MIB', () => {
+    expect(typedSetVarbind({ oid: 'sysContact.0', type: 'Integer', value: 5 }, '1.3.6.1.2.1.1.4.0', mib, 0)).toMatchObject({ type: 'Integer', value: 5 });
+  });
+
+  it('refuses what has no SYNTAX or does not fit it, naming the field', () => {
+    expect(() => typed('IF-MIB::ifTable', 1)).toThrow(/give a type: IF-MIB::ifTable is SEQUENCE OF IfEntry, which has no SET type/);
+    expect(() => typed('1.3.6.1.4.1.99999.1.0', 1)).toThrow('give a type: no loaded MIB describes 1.3.6.1.4.1.99999.1.0 as an object (the nearest known node is SNMPv2-SMI::enterprises, an OBJECT IDENTIFIER)');
+    expect(() => typed('sysContact.0', 5)).toThrow(/SNMPv2-MIB::sysContact is DisplayString \(OctetString\)/);
+  });
+});
+
+describe('closestNames', () => {
+  it('suggests near names, closest first, at most three, none for far ones', () => {
+    expect(closestNames('sysNme', ['sysName', 'sysContact', 'sysNames', 'ifName'])).toEqual(['sysName']);
+    expect(closestNames('ifHCInOctet', ['ifHCInOctets', 'ifHCOutOctets', 'ifInOctets'])).toEqual(['ifHCInOctets']);
+    expect(closestNames('SYSNAME', ['sysName'])).toEqual(['sysName']);
+    expect(closestNames('frobnicator', ['sysName', 'ifDescr'])).toEqual([]);
+    expect(closestNames('ab', ['ac', 'ad', 'ae', 'af'])).toHaveLength(3);
   });
 });

@@ -25,6 +25,7 @@ describe('varbindToJson', () => {
       type: 'OctetString',
       value: '001b213a4fff',
       encoding: 'hex',
+      display: '00:1b:21:3a:4f:ff',
     });
     expect(json(TYPE_TAGS.OctetString, Buffer.from('abc\0')).encoding).toBe('hex');
     expect(json(TYPE_TAGS.OctetString, Buffer.from([0xc3, 0x28])).encoding).toBe('hex');

@@ -140,3 +140,29 @@ describe('source addresses', () => {
     expect(unmapIPv4('2001:db8::ffff:1.2.3.4')).toBe('2001:db8::ffff:1.2.3.4');
   });
 });
+
+describe('origin (snmpTrapAddress.0, v1 agent-addr)', () => {
+  const IP_ADDRESS = 64;
+  const v2 = (extra: { oid: string; type: number; value: unknown }[]) => ({
+    type: 0xa7,
+    varbinds: [
+      { oid: '1.3.6.1.2.1.1.3.0', type: TIME_TICKS, value: 1 },
+      { oid: '1.3.6.1.6.3.1.1.4.1.0', type: OID, value: '1.3.6.1.6.3.1.1.5.3' },
+      ...extra,
+    ],
+  });
+  const v1 = (agentAddr: string) => ({ type: 0xa4, enterprise: '1.3.6.1.4.1.9', agentAddr, generic: 2, specific: 0, upTime: 1, varbinds: [] });
+  const originOf = (pdu: Parameters<typeof notificationToEvent>[0]) => {
+    const decoded = notificationToEvent(pdu, context);
+    return decoded.ok ? decoded.event.origin : 'not decoded';
+  };
+
+  it('snmpTrapAddress.0 (an IpAddress) is the origin; a v1 agent-addr other than the sender (and than 0.0.0.0) too', () => {
+    expect(originOf(v2([{ oid: '1.3.6.1.6.3.18.1.3.0', type: IP_ADDRESS, value: '192.0.2.7' }]))).toEqual({ address: '192.0.2.7' });
+    expect(originOf(v2([]))).toBeUndefined();
+    expect(originOf(v2([{ oid: '1.3.6.1.6.3.18.1.3.0', type: INTEGER, value: 7 }]))).toBeUndefined();
+    expect(originOf(v1('198.51.100.9'))).toEqual({ address: '198.51.100.9' });
+    expect(originOf(v1('192.0.2.1'))).toBeUndefined(); // the sender itself
+    expect(originOf(v1('0.0.0.0'))).toBeUndefined();
+  });
+});

@@ -1,37 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { notFoundProblem } from '../../http/errors.ts';
-import { problemResponse } from '../../http/problem.ts';
+import { fileServer, htmlPage, packageDir } from '../../http/static-files.ts';
 import type { AppRouteHandler } from '../../http/types.ts';
 import type { docsAsset, docsInit, docsPage, docsSlash, openApiDocument } from './docs.routes.ts';
 
-/** Asset file name → content type. A Map, so that `constructor` or `__proto__` is not an asset. */
-const ASSETS = new Map([
-  ['swagger-ui.css', 'text/css; charset=utf-8'],
-  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
-  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
-  ['favicon-32x32.png', 'image/png'],
-  ['favicon-16x16.png', 'image/png'],
-]);
+/** The Swagger UI assets the page loads, from the swagger-ui-dist package. */
+const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'];
 
-const DOCS_HTML = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>netprobe API</title>
-  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="/docs/assets/swagger-ui-bundle.js"></script>
-  <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-  <script src="/docs/init.js"></script>
-</body>
-</html>
-`;
+const DOCS_HTML = htmlPage(
+  'netprobe API',
+  ['<link rel="stylesheet" href="/docs/assets/swagger-ui.css">', '<link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">'],
+  [
+    '<div id="swagger-ui"></div>',
+    '<script src="/docs/assets/swagger-ui-bundle.js"></script>',
+    '<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>',
+    '<script src="/docs/init.js"></script>',
+  ],
+);
 
 // A separate file rather than an inline script, so a strict Content-Security-Policy can forbid inline scripts.
 const INIT_JS = `window.ui = SwaggerUIBundle({
@@ -44,11 +28,6 @@ const INIT_JS = `window.ui = SwaggerUIBundle({
   validatorUrl: null
 });
 `;
-
-function swaggerUiDistPath(): string {
-  const require = createRequire(import.meta.url);
-  return join(require.resolve('swagger-ui-dist/package.json'), '..');
-}
 
 export function docsPageHandler(): AppRouteHandler<typeof docsPage> {
   return (c) => c.html(DOCS_HTML);
@@ -64,21 +43,11 @@ export function docsInitHandler(): AppRouteHandler<typeof docsInit> {
 
 /** Swagger UI's assets, served from the swagger-ui-dist package: no CDN, works offline. */
 export function docsAssetHandler(): AppRouteHandler<typeof docsAsset> {
-  const cache = new Map<string, Buffer>();
-  let distPath: string | undefined;
-  return async (c) => {
-    const { file } = c.req.valid('param');
-    const contentType = ASSETS.get(file);
-    // Answered here: the app-wide notFound would see this GET route match the path and say 405.
-    if (!contentType) return problemResponse(c, notFoundProblem(c.req.method, c.req.path)) as never;
-    let body = cache.get(file);
-    if (!body) {
-      distPath ??= swaggerUiDistPath();
-      body = await readFile(join(distPath, file));
-      cache.set(file, body);
-    }
-    return c.body(new Uint8Array(body), 200, { 'content-type': contentType, 'cache-control': 'public, max-age=86400' });
-  };
+  const serve = fileServer(() => {
+    const dist = packageDir('swagger-ui-dist');
+    return new Map(ASSETS.map((file) => [file, join(dist, file)]));
+  }, { 'cache-control': 'public, max-age=86400' });
+  return (c) => serve(c, c.req.valid('param').file) as never;
 }
 
 /** The document, generated once from the routes the app mounted. */

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BusStatusSchema } from '../../events/schemas.ts';
 import { defineRoute, jsonContent, problemResponses } from '../../http/openapi.ts';
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
@@ -12,6 +13,7 @@ export const ReadinessSchema = z
   .object({
     ready: z.boolean(),
     subsystems: z.record(z.string(), SubsystemStatusSchema),
+    trapBus: BusStatusSchema,
     warnings: z.array(z.string()).optional(),
   })
   .openapi('Readiness');
@@ -28,7 +30,7 @@ export const readyz = defineRoute('open', {
   method: 'get',
   path: '/readyz',
   tags: ['health'],
-  summary: 'Readiness: listeners are up; reports each subsystem',
+  summary: 'Readiness: listeners are up; reports each subsystem, and the trap bus (whose state does not change the status)',
   responses: {
     200: jsonContent(ReadinessSchema, 'Every subsystem is up or disabled'),
     503: jsonContent(ReadinessSchema, 'At least one subsystem is not up'),

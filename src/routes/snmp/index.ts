@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../deps.ts';
 import { createRouter } from '../../http/openapi.ts';
-import { bulkHandler, getHandler, getNextHandler, setHandler, walkHandler } from './snmp.handlers.ts';
+import { bulkHandler, getHandler, getNextHandler, setHandler, tableHandler, walkHandler } from './snmp.handlers.ts';
 import { snmpRouteDefinitions } from './snmp.routes.ts';
 
 export function snmpRoutes({ config, snmp }: AppDeps) {
@@ -10,5 +10,6 @@ export function snmpRoutes({ config, snmp }: AppDeps) {
     .openapi(routes.getNext, getNextHandler(snmp))
     .openapi(routes.bulk, bulkHandler(snmp))
     .openapi(routes.walk, walkHandler(snmp))
+    .openapi(routes.table, tableHandler(snmp))
     .openapi(routes.set, setHandler(snmp));
 }

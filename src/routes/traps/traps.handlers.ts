@@ -3,8 +3,9 @@ import type { BusEntry, BusItem } from '../../events/trap-bus.ts';
 import type { TrapFilterFields } from '../../events/trap-event.ts';
 import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
+import type { TrapForwarders } from '../../events/forwarders/index.ts';
 import type { TrapService, TrapSubscription } from '../../snmp/trap-service.ts';
-import type { trapRecentRoute, trapStreamRoute } from './traps.routes.ts';
+import type { trapForwardersRoute, trapRecentRoute, trapStreamRoute } from './traps.routes.ts';
 
 /** The most event JSON one chunk of the stream carries (a larger event goes alone). */
 const STREAM_CHUNK_MAX_BYTES = 64 * 1024;
@@ -30,24 +31,28 @@ export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof tr
     // hono answers HEAD with the GET handler and then drops the body unread: a subscription made for it
     // would never be released.
     if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
-    const subscription = traps.subscribe(filter, lastEventId !== undefined ? Number(lastEventId) : query.since);
+    const subscription = traps.subscribe(filter, lastEventId ?? query.since);
     return c.body(eventStream(subscription, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
   };
 }
 
 export function trapRecentHandler(traps: TrapService): AppRouteHandler<typeof trapRecentRoute> {
-  return (c) => {
+  return async (c) => {
     const query = c.req.valid('query');
-    const { entries, lastId, missed } = traps.buffered(query.limit, traps.filterFor(query), query.since);
+    const { entries, lastId, missed } = await traps.buffered(query.limit, traps.filterFor(query), query.since);
     return recentBody(c, entries, { lastId, ...(missed === 0 ? {} : { missed }) }) as never;
   };
+}
+
+export function trapForwardersHandler(forwarders: TrapForwarders<TrapFilterFields>): AppRouteHandler<typeof trapForwardersRoute> {
+  return (c) => c.json({ forwarders: forwarders.status() }, 200);
 }
 
 /**
  * `{"events":[…], …rest}` spliced from the JSON the bus keeps, rather than parsed back into objects and
  * serialized again: a page of large events costs its text once, not several times over.
  */
-function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], rest: { lastId: number; missed?: number | null }): Response {
+function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], rest: { lastId: string | null; missed?: number | null }): Response {
   const events = entries.map((entry) => entry.json).join(',');
   return c.body(`{"events":[${events}],${JSON.stringify(rest).slice(1)}`, 200, { 'content-type': 'application/json' });
 }
