@@ -20,7 +20,6 @@ export function quietFoundations(config: Config): Foundations {
     metrics,
     trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
     redis: undefined,
-    dedicatedRedis: undefined,
   };
 }
 

@@ -52,17 +52,15 @@ export interface Foundations {
   metrics: PrometheusMetrics;
   /** The trap bus engine: MemoryEngine, or RedisStreamEngine over the connections main.ts opened (TRAP_BUS). */
   trapEngine: BusEngine<TrapFilterFields>;
-  /** The Redis connection for the shared rate limit, when REDIS_URL is set. */
-  redis: Redis | undefined;
-  /** Opens a dedicated Redis connection (forwarders' consumer groups, TRAP_BUS=redis); undefined without REDIS_URL. */
-  dedicatedRedis: ((name: string) => Redis) | undefined;
+  /** The Redis connections main.ts opened when REDIS_URL is set: the shared rate limit, forwarders' consumer groups. */
+  redis: RedisConnections | undefined;
 }
 
 /** Builds the adapters. No I/O here: listeners and connections are opened by main.ts. */
-export function buildDeps(config: Config, { logger, mib, resolver, metrics, trapEngine, redis, dedicatedRedis }: Foundations): AppDeps {
+export function buildDeps(config: Config, { logger, mib, resolver, metrics, trapEngine, redis }: Foundations): AppDeps {
   const traps = new TrapService(config.traps, { mib, logger, metrics, engine: trapEngine });
   const forwarders = new TrapForwarders(config.traps.forwarders, {
-    queueFor: forwarderQueues(config, traps.bus, dedicatedRedis, logger),
+    queueFor: forwarderQueues(config, traps.bus, redis, logger),
     filterFor: (filter) => traps.filterFor(filter),
     lookup: (host, port) => resolver.resolve(host, { subsystem: 'traps', port }),
     logger: logger.child({ subsystem: 'forwarders' }),
@@ -73,7 +71,7 @@ export function buildDeps(config: Config, { logger, mib, resolver, metrics, trap
     logger,
     readiness: new Readiness(),
     metrics,
-    rateLimit: rateLimitFor(config, redis),
+    rateLimit: rateLimitFor(config, redis?.client),
     snmp: new SnmpService({
       mib,
       audit: (entry) => logger.info({ audit: 'snmp-set', ...entry }, 'snmp set'),
@@ -99,7 +97,7 @@ export function trapEngineFor(
   { redis, metrics, logger }: { redis: RedisConnections | undefined; metrics: MetricsRegistrar; logger: Logger },
 ): BusEngine<TrapFilterFields> {
   if (traps.bus === 'memory') return new MemoryEngine({ dedupMs: traps.dedupMs });
-  if (!redis) throw new Error('TRAP_BUS=redis needs the Redis connections (REDIS_URL)');
+  if (!redis) throw redisBusWithoutConnections();
   return new RedisStreamEngine({
     client: redis.client,
     reader: redis.reader,
@@ -123,15 +121,15 @@ export function trapEngineFor(
 function forwarderQueues(
   { traps, redis: redisConfig }: Config,
   bus: TrapBus,
-  dedicatedRedis: ((name: string) => Redis) | undefined,
+  redis: RedisConnections | undefined,
   logger: Logger,
 ): ForwarderQueueFactory<TrapFilterFields> {
   if (traps.bus === 'memory') return (_name, options) => new MemoryForwarderQueue(bus, options);
-  if (!dedicatedRedis) throw new Error('TRAP_BUS=redis needs the Redis connections (REDIS_URL)');
+  if (!redis) throw redisBusWithoutConnections();
   const consumer = `${hostname()}-${process.pid}`;
   return (name, { filter, claimIdleMs }) =>
     new RedisForwarderQueue({
-      connection: dedicatedRedis(`netprobe-forwarder-${name}`),
+      connection: redis.dedicated(`netprobe-forwarder-${name}`),
       stream: traps.stream,
       group: `${redisConfig.keyPrefix}forwarder:${name}`,
       consumer,
@@ -141,6 +139,11 @@ function forwarderQueues(
       claimIdleMs,
       logger: logger.child({ subsystem: 'forwarders', forwarder: name }),
     });
+}
+
+/** TRAP_BUS=redis needs REDIS_URL: the configuration refuses it otherwise, so this is a wiring mistake. */
+function redisBusWithoutConnections(): Error {
+  return new Error('TRAP_BUS=redis needs the Redis connections (REDIS_URL)');
 }
 
 /** The per-token rate limit: off, per process, or shared by every replica through Redis. */

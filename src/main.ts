@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const redis = config.redis.url ? openRedis(config.redis, logger) : undefined;
   const trapEngine = trapEngineFor(config, { redis, metrics, logger });
   const resolver = new TargetResolver(targetPolicy(config, ownPorts));
-  const deps = buildDeps(config, { logger, mib, resolver, metrics, trapEngine, redis: redis?.client, dedicatedRedis: redis?.dedicated });
+  const deps = buildDeps(config, { logger, mib, resolver, metrics, trapEngine, redis });
   // A forwarder aimed at an address the target policy denies stops the start here, naming the rule.
   await deps.forwarders.checkTargets();
   app = createApp(deps);

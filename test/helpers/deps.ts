@@ -34,7 +34,6 @@ export function testFoundations(config: Config, logger: Logger = createLogger('s
     // In-process tests run the embedded engine; Redis mode is tested through service processes.
     trapEngine: trapEngineFor(config, { redis: undefined, metrics, logger }),
     redis: undefined,
-    dedicatedRedis: undefined,
   };
 }
 
