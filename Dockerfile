@@ -41,4 +41,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Binding UDP 162 as a non-root user needs CAP_NET_BIND_SERVICE (granted in k8s/deployment.yaml);
 # DHCP broadcast mode also needs CAP_NET_RAW (SO_BINDTODEVICE).
-CMD ["node", "--max-semi-space-size=16", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=16", "--expose-gc", "src/main.ts"]

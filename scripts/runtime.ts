@@ -68,7 +68,7 @@ export function currentRuntime(): Runtime {
  * about 210, with more traps lost to the socket (README, Runtime). test/unit/runtime.test.ts checks that
  * package.json's start script and the Dockerfile pass them.
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--expose-gc'];
 
 /**
  * Node arguments that start netprobe on a runtime: the service's own Node options, the runtime's (a bench

@@ -13,6 +13,7 @@ import { openRedis } from './redis/connection.ts';
 import { TargetResolver } from './net/resolve.ts';
 import { MibResolver } from './snmp/mib.ts';
 import { bindTrapSocket } from './snmp/trap-receiver.ts';
+import { startMemoryTrim } from './memory-trim.ts';
 
 /**
  * The only file with side effects at start, in explicit steps: configuration, MIBs, listeners (HTTP and
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   deps.forwarders.start();
   deps.readiness.set('http', 'up');
   logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');
+  const trim = startMemoryTrim();
 
   const graceful = new GracefulShutdown(server);
   const shutdown = async (signal: string) => {
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs }, 'shutting down');
     deps.readiness.set('http', 'down', 'shutting down');
     if (config.traps.enabled) deps.readiness.set('traps', 'down', 'shutting down');
+    trim.stop();
     const stopped = graceful.stop(config.http.shutdownTimeoutMs);
     // Ends every SSE stream with a final comment, so that the HTTP server can close, then appends what
     // the trap bus still holds (Redis), for a short while.

@@ -2,8 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { distance as levenshtein } from 'fastest-levenshtein';
-import { fileURLToPath } from 'node:url';
 import { AdapterError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { isSmiKeyword, MibIndex, type MibModuleInfo, type MibModuleInput, type MibNode, type MibProblem, type MibSource } from './mib-index.ts';
 import { MibSyntaxError, parseMibText, type ParsedModule } from './mib-parser.ts';
 import { isDottedDecimal, numericOidProblem, parseNumericOid } from './oid.ts';
@@ -12,7 +12,7 @@ import type { MibModule, MibTranslation, TranslateQuery } from './schemas.ts';
 export type { MibModuleInfo, MibNode, MibProblem, MibSource } from './mib-index.ts';
 
 /** The standard MIB set shipped with the service (mibs/, with its licence beside it). */
-export const BUNDLED_MIB_DIR = fileURLToPath(new URL('../../mibs/', import.meta.url));
+export const BUNDLED_MIB_DIR = join(PROJECT_ROOT, 'mibs');
 
 export interface SkippedMibFile {
   file: string;

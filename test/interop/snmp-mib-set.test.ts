@@ -19,7 +19,7 @@ const mib = MibResolver.create({ mibDirs: [] });
 describe('the bundled MIB set (mibs/)', () => {
   it('ships the licence beside the modules', () => {
     expect(readdirSync(BUNDLED_MIB_DIR)).toEqual(expect.arrayContaining(['COPYING.net-snmp', 'README.md']));
-    expect(BUNDLED_MIB_DIR).toBe(fileURLToPath(new URL('../../mibs/', import.meta.url)));
+    expect(BUNDLED_MIB_DIR).toBe(fileURLToPath(new URL('../../mibs', import.meta.url)));
   });
 
   it('loads every module, but for the ones listed with their reason', () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { contentTypeOf, fileServer, htmlPage, packageDir } from '../../http/static-files.ts';
 import type { AppRouteHandler } from '../../http/types.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 import type { consoleFile, consolePage, consoleSlash, consoleVendorFile } from './console.routes.ts';
 
 /**
@@ -13,7 +13,7 @@ import type { consoleFile, consolePage, consoleSlash, consoleVendorFile } from '
  */
 
 /** console/ at the project's root (from src/routes/console or dist/routes/console alike). */
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/', import.meta.url));
+const CONSOLE_DIR = join(PROJECT_ROOT, 'console');
 
 interface VendorFile {
   package: string;
