@@ -7,6 +7,7 @@ import { COMMUNITY } from './snmpd.ts';
 
 export interface Exporter {
   baseUrl: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,11 +45,12 @@ export function snmpExporterConfig(walkRoot: string): string {
   });
 }
 
-export async function startSnmpExporter(registry: ProcessRegistry, walkRoot = '1.3.6.1'): Promise<Exporter> {
+/** snmp_exporter; `env` adds to its environment (GOMAXPROCS=1 to hold it to one core). */
+export async function startSnmpExporter(registry: ProcessRegistry, walkRoot = '1.3.6.1', env: Record<string, string> = {}): Promise<Exporter> {
   const dir = registry.tempDir('netprobe-bench-snmp-exporter-');
   const config = join(dir, 'snmp.yml');
   writeFileSync(config, snmpExporterConfig(walkRoot));
-  return startExporter(registry, '/usr/bin/prometheus-snmp-exporter', config, dir);
+  return startExporter(registry, '/usr/bin/prometheus-snmp-exporter', config, dir, env);
 }
 
 export const BLACKBOX_MODULE = 'tcp_connect';
@@ -60,10 +62,11 @@ export async function startBlackboxExporter(registry: ProcessRegistry): Promise<
   return startExporter(registry, '/usr/bin/prometheus-blackbox-exporter', config, dir);
 }
 
-async function startExporter(registry: ProcessRegistry, binary: string, config: string, dir: string): Promise<Exporter> {
+async function startExporter(registry: ProcessRegistry, binary: string, config: string, dir: string, env: Record<string, string> = {}): Promise<Exporter> {
   const port = await freeTcpPort();
   const child = registry.spawn(binary, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const output = captureOutput(child);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -82,5 +85,5 @@ async function startExporter(registry: ProcessRegistry, binary: string, config: 
     await stop();
     throw err;
   }
-  return { baseUrl, stop };
+  return { baseUrl, pid: child.pid!, stop };
 }

@@ -27,6 +27,8 @@ export interface BenchSnmpd {
   port: number;
   /** Every port the agent answers on: `port` first, then the extra ones. */
   ports: number[];
+  /** The snmpd processes (to pin them to a core). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function startSnmpd(registry: ProcessRegistry, options: SnmpdOption
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
-  return { host: '127.0.0.1', port, ports, stop };
+  return { host: '127.0.0.1', port, ports, pids: [child.pid!], stop };
 }
 
 export async function snmpTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
@@ -102,5 +104,5 @@ export async function startSnmpdFleet(registry: ProcessRegistry, count: number):
     await Promise.all(agents.map((a) => a.stop()));
     throw err;
   }
-  return { host: '127.0.0.1', port: agents[0].port, ports: agents.flatMap((a) => a.ports), stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
+  return { host: '127.0.0.1', port: agents[0].port, ports: agents.flatMap((a) => a.ports), pids: agents.flatMap((a) => a.pids), stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
 }

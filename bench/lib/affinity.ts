@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/**
+ * CPU affinity for the per-core scenarios: `taskset -a -p -c <cpus> <pid>` (every thread of the process,
+ * so a Go runtime's or Node's helper threads too).
+ */
+export function pinToCpus(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+/** Every CPU of the machine, as taskset spells the list. */
+export function allCpus(): string {
+  return `0-${availableParallelism() - 1}`;
+}
+
+/** Whether the per-core split can run: two CPUs at least (the measured one, and one for the load and the agent), and taskset. */
+export function canPinPerCore(): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
