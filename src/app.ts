@@ -83,6 +83,8 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     c.set('logger', logger);
     await next();
+    // The line is built only when it will be written (LOG_LEVEL=info): at warn, this costs nothing per request.
+    if (!logger.isLevelEnabled('info')) return;
     const problemType = c.get('problemType');
     const clientGone = problemType === '/problems/cancelled';
     logger.info(

@@ -1,0 +1,51 @@
+/**
+ * CPU cost of one GET, per contender: `npx node bench/tools/get-cost.ts [seconds]`. Runs the per-core split of
+ * the snmp-get scenario (the contender alone on CPU 1, the load and snmpd on CPU 0) and divides each process's
+ * CPU time (utime + stime from /proc) by the requests it answered: a figure that moves little with the
+ * machine's load, unlike throughput, so it can guide work on the hot path.
+ */
+import { readFileSync } from 'node:fs';
+import { allCpus, pinToCpus } from '../lib/affinity.ts';
+import { load } from '../lib/load.ts';
+import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
+import { startNetprobe } from '../lib/service.ts';
+import { GET_OID, SNMP_EXPORTER_GET_MODULE, startSnmpExporter } from '../peers/exporters.ts';
+import { COMMUNITY, startSnmpd } from '../peers/snmpd.ts';
+
+const seconds = Number(process.argv[2] ?? 5);
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+const registry = new ProcessRegistry();
+const uninstall = installCleanup(registry);
+try {
+  const snmpd = await startSnmpd(registry);
+  const netprobe = await startNetprobe(registry, { env: process.env.NETPROBE_ENV ? JSON.parse(process.env.NETPROBE_ENV) : {} });
+  const exporter = await startSnmpExporter(registry, '1.3.6.1', { GOMAXPROCS: '1' });
+  pinToCpus(process.pid, '0');
+  for (const pid of snmpd.pids) pinToCpus(pid, '0');
+  pinToCpus(netprobe.pid, '1');
+  pinToCpus(exporter.pid, '1');
+  const body = JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oids: [GET_OID] });
+  const contenders = [
+    { name: 'netprobe', pid: netprobe.pid, run: (s: number) => load({ url: `${netprobe.baseUrl}/snmp/get`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 32, duration: s }) },
+    { name: 'snmp_exporter', pid: exporter.pid, run: (s: number) => load({ url: `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_GET_MODULE}`, connections: 32, duration: s }) },
+  ];
+  for (const c of contenders) await c.run(1);
+  for (let round = 0; round < 2; round++) {
+    for (const c of contenders) {
+      const before = cpuSeconds(c.pid);
+      const result = await c.run(seconds);
+      const used = cpuSeconds(c.pid) - before;
+      console.log(`${c.name.padEnd(14)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${((used / result.ok) * 1e6).toFixed(1).padStart(6)} µs CPU per request  (CPU ${(used / (result.durationMs / 1000) * 100).toFixed(0)}%)`);
+    }
+  }
+  pinToCpus(process.pid, allCpus());
+} finally {
+  await registry.stopAll();
+  uninstall();
+}
