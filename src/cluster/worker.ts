@@ -67,8 +67,8 @@ export async function runWorker(config: Config): Promise<void> {
   await welcomed;
   app = built;
   deps.readiness.set('http', 'up');
+  logger.info({ pid: process.pid }, 'HTTP worker serving');
   link.send({ type: 'netprobe:serving' });
-  logger.debug({ pid: process.pid }, 'worker serving');
 }
 
 interface WorkerHandlers {
