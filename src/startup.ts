@@ -86,8 +86,7 @@ export function stopOnSignal(
 ): void {
   const { config, logger } = deps;
   const graceful = new GracefulShutdown(server);
-  const shutdown = async (signal: string) => {
-    if (graceful.stopping) return;
+  exitOnSignal({ logger, redis, alsoWhen }, async (signal) => {
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs }, 'shutting down');
     deps.readiness.set('http', 'down', 'shutting down');
     if (config.traps.enabled) deps.readiness.set('traps', 'down', 'shutting down');
@@ -97,6 +96,19 @@ export function stopOnSignal(
     const trapsClosed = deps.forwarders.close().then(() => deps.traps.close());
     if ((await stopped) === 'timedOut') logger.warn('shutdown timeout reached; remaining connections were closed');
     await trapsClosed;
+  });
+}
+
+/** Runs `stop` once, on the first SIGTERM or SIGINT (or when `alsoWhen` resolves), then closes Redis and exits 0. */
+export function exitOnSignal(
+  { logger, redis, alsoWhen }: { logger: Logger; redis: RedisConnections | undefined; alsoWhen?: Promise<string> },
+  stop: (signal: string) => Promise<void>,
+): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await stop(signal);
     await redis?.close();
     logger.info('stopped');
     logger.flush?.();

@@ -10,7 +10,7 @@ import { TargetResolver } from '../net/resolve.ts';
 import type { SubsystemStatus } from '../readiness.ts';
 import { openRedis } from '../redis/connection.ts';
 import type { MibResolver } from '../snmp/mib.ts';
-import { loadMibs, openTrapPort, startTraps } from '../startup.ts';
+import { exitOnSignal, loadMibs, openTrapPort, startTraps } from '../startup.ts';
 import { isMessage, WORKER_ENV, WORKER_TRAP_PORT_ENV, type ToPrimary, type ToWorker } from './protocol.ts';
 import { WorkerSupervisor } from './supervisor.ts';
 
@@ -69,23 +69,14 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   cluster = new ClusterState({ supervisor, deps, mib, fanout, traps, httpPort });
   for (const worker of waiting.splice(0)) cluster.welcome(worker);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  exitOnSignal({ logger, redis }, async (signal) => {
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs, workers: supervisor.workers.length }, 'shutting down');
     // The workers first: they end their SSE streams and finish their requests; then the receiver.
     await supervisor.stop(config.http.shutdownTimeoutMs);
     fanout?.close();
     await deps.forwarders.close();
     await deps.traps.close();
-    await redis?.close();
-    logger.info('stopped');
-    logger.flush?.();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 /** What the primary does for its workers once it receives traps. */
