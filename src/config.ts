@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BUS_ENGINES } from './events/bus-engine.ts';
@@ -21,6 +22,9 @@ const boolFromString = z
 const stringList = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s.length > 0));
+
+/** The most HTTP worker processes WORKERS may ask for. */
+export const MAX_WORKERS = 64;
 
 export const SCOPES = ['read', 'write', 'traps'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -60,6 +64,11 @@ export const ConfigSchema = z
         shutdownTimeoutMs: positiveInt.default(10_000),
         /** SO_REUSEPORT: several processes share the port and the kernel spreads connections among them. */
         reusePort: boolFromString.default(false),
+        /**
+         * HTTP worker processes (node:cluster): 1 serves everything in one process; N > 1 forks N workers
+         * that serve HTTP while the primary keeps the trap receiver; `auto`: one per available core.
+         */
+        workers: z.union([z.number(), z.string()]).transform(parseWorkers).default(1),
       })
       .strict()
       .prefault({}),
@@ -194,6 +203,15 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** WORKERS: `auto` (one per available core, at most MAX_WORKERS) or a whole number from 1 to MAX_WORKERS. */
+function parseWorkers(value: number | string, ctx: z.RefinementCtx): number {
+  if (value === 'auto') return Math.min(MAX_WORKERS, availableParallelism());
+  const count = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(count) && count >= 1 && count <= MAX_WORKERS) return count;
+  ctx.addIssue({ code: 'custom', message: `must be auto or a whole number from 1 to ${MAX_WORKERS}` });
+  return z.NEVER;
+}
+
 function isRedisUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -230,6 +248,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   BODY_LIMIT_BYTES: ['http', 'bodyLimitBytes'],
   SHUTDOWN_TIMEOUT_MS: ['http', 'shutdownTimeoutMs'],
   HTTP_REUSE_PORT: ['http', 'reusePort'],
+  WORKERS: ['http', 'workers'],
   LOG_LEVEL: ['log', 'level'],
   SNMP_MIB_DIRS: ['snmp', 'mibDirs'],
   SNMP_MAX_VARBINDS: ['snmp', 'maxVarbinds'],

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /**
  * Each area registers its own metrics through this one small interface, given to it when it is built
@@ -38,12 +38,29 @@ export function single(value: number): Sample<never>[] {
   return [{ labels: {} as Labels<never>, value }];
 }
 
+/** One process's metrics as data, to be aggregated with other processes' (cluster workers). */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * Several processes' metrics as one exposition: counters, histograms and most gauges summed (prom-client's
+ * AggregatorRegistry and each metric's aggregator; process metrics such as the start time are not).
+ */
+export function aggregateMetrics(snapshots: MetricsSnapshot[]): Promise<string> {
+  return AggregatorRegistry.aggregate(snapshots).metrics();
+}
+
 /** The registrar backed by a prom-client registry of its own (not the global one), so tests can build many apps. */
 export class PrometheusMetrics implements MetricsRegistrar {
   private readonly registry = new Registry();
+  private readonly source: (() => Promise<string>) | undefined;
 
-  constructor(options: { processMetrics?: boolean } = {}) {
+  /**
+   * `exposition`: where /metrics gets its text, when not from this process alone (a cluster worker asks
+   * the primary for every process's metrics, aggregated).
+   */
+  constructor(options: { processMetrics?: boolean; exposition?: () => Promise<string> } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.source = options.exposition;
   }
 
   get contentType(): string {
@@ -51,7 +68,17 @@ export class PrometheusMetrics implements MetricsRegistrar {
   }
 
   exposition(): Promise<string> {
+    return this.source ? this.source() : this.registry.metrics();
+  }
+
+  /** This process's metrics alone, as text. */
+  local(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** This process's metrics alone, as data. */
+  snapshot(): Promise<MetricsSnapshot> {
+    return this.registry.getMetricsAsJSON() as Promise<MetricsSnapshot>;
   }
 
   counter<L extends string>({ name, help, labels }: MetricSpec<L>): CounterMetric<L> {

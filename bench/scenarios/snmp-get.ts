@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { allCpus, canPinPerCore, pinToCpus } from '../lib/affinity.ts';
 import { runNodeHelper } from '../lib/children.ts';
 import { load, type LoadResult } from '../lib/load.ts';
 import type { Runtime } from '../../scripts/runtime.ts';
 import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { stat } from '../lib/stats.ts';
-import { compare, perRuntime, type Measurement, type Scenario, type ScenarioContext } from '../lib/types.ts';
+import { compare, perRuntime, type Measurement, type PeerFigure, type Scenario, type ScenarioContext } from '../lib/types.ts';
 import { GET_OID, SNMP_EXPORTER_GET_MODULE, startSnmpExporter } from '../peers/exporters.ts';
 import { COMMUNITY, startSnmpd, type BenchSnmpd } from '../peers/snmpd.ts';
 
@@ -32,8 +33,10 @@ export const snmpGetScenario: Scenario = {
     const snmpd = await startSnmpd(registry);
     const netprobes: Netprobe[] = [];
     const exporter = await startSnmpExporter(registry);
+    let wholeMachine: Netprobe | undefined;
     try {
       for (const runtime of runtimes) netprobes.push(await startNetprobe(registry, { runtime }));
+      wholeMachine = await startNetprobe(registry, { env: { WORKERS: 'auto' } });
       const getBody = JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oids: [GET_OID] });
       const netprobeRun = (netprobe: Netprobe, seconds = duration) =>
         load({ url: `${netprobe.baseUrl}/snmp/get`, method: 'POST', headers: { 'content-type': 'application/json' }, body: getBody, connections: CONCURRENCY, duration: seconds });
@@ -52,24 +55,25 @@ export const snmpGetScenario: Scenario = {
         return { requestsPerSecond: r.requests / (r.elapsedMs / 1000), p50Ms: r.p50Ms, p99Ms: r.p99Ms, durationMs: r.elapsedMs, ok: r.requests, failed: r.failures };
       };
 
-      for (const netprobe of netprobes) await checkAnswers(netprobe.baseUrl, exporter.baseUrl, snmpd.host, snmpd.port);
+      for (const netprobe of [...netprobes, wholeMachine]) await checkAnswers(netprobe.baseUrl, exporter.baseUrl, snmpd.host, snmpd.port);
       if (!quick) {
         log('warm-up (1 s each)');
-        for (const netprobe of netprobes) await netprobeRun(netprobe, 1);
+        for (const netprobe of [...netprobes, wholeMachine]) await netprobeRun(netprobe, 1);
         await exporterRun(1);
       }
       // The service's HTTP stack alone (no SNMP at all): what any route of this process can reach here.
       const healthRun = (netprobe: Netprobe) => load({ url: `${netprobe.baseUrl}/healthz`, connections: CONCURRENCY, duration });
-      const runs: Runs = { netprobe: runtimes.map(() => []), health: runtimes.map(() => []), direct: [], exporter: [] };
+      const runs: Runs = { netprobe: runtimes.map(() => []), health: runtimes.map(() => []), direct: [], exporter: [], wholeMachine: [] };
       for (let i = 0; i < repeat; i++) {
         // Interleaved, so that drift on the machine hits every contender (and every runtime) alike.
         for (const [r, netprobe] of netprobes.entries()) runs.netprobe[r].push(await netprobeRun(netprobe));
         runs.direct.push(await directRun());
         runs.exporter.push(await exporterRun());
+        runs.wholeMachine.push(await netprobeRun(wholeMachine));
         for (const [r, netprobe] of netprobes.entries()) runs.health[r].push(await healthRun(netprobe));
         const each = (results: LoadResult[][]) => runtimes.map((rt, r) => `${results[r][i].requestsPerSecond.toFixed(0)} req/s on ${rt.name}`).join(', ');
         log(
-          `run ${i + 1}/${repeat}: netprobe ${each(runs.netprobe)}, net-snmp ${runs.direct[i].requestsPerSecond.toFixed(0)} req/s, snmp_exporter ${runs.exporter[i].requestsPerSecond.toFixed(0)} req/s, netprobe /healthz ${each(runs.health)}`,
+          `run ${i + 1}/${repeat}: netprobe ${each(runs.netprobe)}, net-snmp ${runs.direct[i].requestsPerSecond.toFixed(0)} req/s, snmp_exporter ${runs.exporter[i].requestsPerSecond.toFixed(0)} req/s, netprobe /healthz ${each(runs.health)}, netprobe WORKERS=auto ${runs.wholeMachine[i].requestsPerSecond.toFixed(0)} req/s`,
         );
       }
       const rows = measurements(runtimes, runs);
@@ -80,7 +84,7 @@ export const snmpGetScenario: Scenario = {
       const perCore = await perCoreRuns({ registry, repeat, log, duration, snmpd, netprobe: netprobes[0], netprobeRun, exporterUrl: (url) => exporterLoad(url, duration) });
       return [...rows, ...perCoreRows(perCore)];
     } finally {
-      await Promise.all([...netprobes.map((n) => n.stop()), exporter.stop(), snmpd.stop()]);
+      await Promise.all([...netprobes.map((n) => n.stop()), wholeMachine?.stop(), exporter.stop(), snmpd.stop()]);
     }
   },
 };
@@ -144,6 +148,8 @@ interface Runs {
   health: LoadResult[][];
   direct: LoadResult[];
   exporter: LoadResult[];
+  /** The production runtime with WORKERS=auto: one HTTP worker per core. */
+  wholeMachine: LoadResult[];
 }
 
 /** Fast errors would pass for throughput: check once that every contender really returns the value. */
@@ -181,10 +187,27 @@ function measurements(runtimes: readonly Runtime[], runs: Runs): Measurement[] {
       { name: direct, value: pick(runs.direct, 'requestsPerSecond') },
     ),
   );
+  rows.push(wholeMachineRow(runs, { name: exporter, value: pick(runs.exporter, 'requestsPerSecond') }));
   for (const [key, label] of [['p50Ms', 'latency p50'], ['p99Ms', 'latency p99']] as const) {
     const base = { scenario: SCENARIO, metric: label, unit: 'ms', ...onEach(runs.netprobe, key) };
     rows.push(compare(base, { name: direct, value: pick(runs.direct, key) }));
     rows.push(compare(base, { name: exporter, value: pick(runs.exporter, key) }));
   }
   return rows;
+}
+
+/** GET with every core: WORKERS=auto (one HTTP worker per core, node:cluster) vs snmp_exporter with its default GOMAXPROCS. */
+function wholeMachineRow(runs: Runs, exporter: PeerFigure): Measurement {
+  const workers = Math.min(64, availableParallelism());
+  return compare(
+    {
+      scenario: SCENARIO,
+      metric: `throughput @${CONCURRENCY}, whole machine: WORKERS=auto (${workers})`,
+      unit: 'req/s',
+      netprobe: stat(runs.wholeMachine.map((r) => r.requestsPerSecond)),
+      note: 'The service as a cluster primary and one HTTP worker per core; snmp_exporter uses every core too (default GOMAXPROCS). Same snmpd and load generator on the same machine.',
+    },
+    exporter,
+    (r) => ({ text: '≥ 1× (whole machine)', met: r >= 1 }),
+  );
 }

@@ -58,8 +58,12 @@ export interface BusWindow<K> {
   readonly maxEventBytes: number;
   /** Sequence number of the newest entry in the window (0 before the first), counted by this process. */
   readonly lastSeq: number;
+  /** Seq of the oldest entry in the window (lastSeq + 1 when it is empty). */
+  readonly oldestSeq: number;
   /** The seq of the newest entry whose id is ≤ id, when the window holds ids on both sides of it. */
   seqOf(id: StreamId): number | undefined;
+  /** The parsed id of the entry at seq (oldestSeq ≤ seq ≤ lastSeq). */
+  idAt(seq: number): StreamId;
   /** Adds an entry after the newest and offers it to every subscriber. */
   ingest(entry: BusEntry<K>): void;
   /** Entries were lost between the newest entry and the next one: every live subscriber gets a gap. */
@@ -73,7 +77,12 @@ export type Location =
   /** Not an id of this stream: a gap of unknown size, then everything the window holds. */
   | { kind: 'unknown' }
   /** Only the shared stream can tell: read it (engines with history). */
-  | { kind: 'history' };
+  | { kind: 'history' }
+  /**
+   * An id of this stream that has not reached this process's window yet (a cluster worker a little
+   * behind the primary): events up to it are passed over as they arrive, then delivered.
+   */
+  | { kind: 'ahead' };
 
 /** Entries after an id, read from the shared stream. */
 export interface HistoryPage<K> {

@@ -342,6 +342,8 @@ export class Subscription<E extends Sequenced, K> {
     if (location.kind === 'seq') {
       this.position = location.seq;
       this.positionId = after;
+    } else if (location.kind === 'ahead') {
+      this.floor = id;
     } else if (location.kind === 'unknown') {
       this.pendingGap = null;
       this.position = bus.oldestSeq - 1;

@@ -41,6 +41,14 @@ interface LoadedModule extends MibModuleInput {
   text?: string;
 }
 
+/** An upload or a deletion of uploaded modules, as another process replays it (cluster workers). */
+export type MibChange = { op: 'upload'; files: MibUpload[] } | { op: 'remove'; module: string };
+
+interface ChangeOptions {
+  /** The change was made by another process and is replayed here (apply()): listeners are not told. */
+  replicated?: boolean;
+}
+
 const MAX_MIB_FILE_BYTES = 8 * 1024 * 1024;
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
@@ -58,6 +66,7 @@ export class MibResolver {
   private skippedFiles: SkippedMibFile[];
   /** Uploads and deletions one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly changeListeners = new Set<(change: MibChange) => void>();
 
   private constructor(layers: Map<string, LoadedModule>[], skipped: SkippedMibFile[], options: MibResolverOptions) {
     this.layers = layers;
@@ -207,7 +216,7 @@ export class MibResolver {
    * whole upload (UNPROCESSABLE, every problem with its file and line) when any module does not parse, imports
    * a module that is not loaded, or defines an object that does not resolve.
    */
-  upload(files: readonly MibUpload[]): Promise<MibModuleInfo[]> {
+  upload(files: readonly MibUpload[], options: ChangeOptions = {}): Promise<MibModuleInfo[]> {
     return this.serialized(async () => {
       const problems: MibProblem[] = [];
       const added = new Map<string, LoadedModule>();
@@ -250,6 +259,7 @@ export class MibResolver {
       for (const module of added.values()) await this.store(module);
       this.layers = layers;
       this.index = built.index;
+      if (!options.replicated) this.changed({ op: 'upload', files: files.map(({ file, text }) => ({ file, text })) });
       return built.index.modules.filter((m) => added.has(m.name));
     });
   }
@@ -260,7 +270,7 @@ export class MibResolver {
   }
 
   /** Removes an uploaded module (and its stored file). Bundled and SNMP_MIB_DIRS modules stay. */
-  remove(moduleName: string): Promise<void> {
+  remove(moduleName: string, options: ChangeOptions = {}): Promise<void> {
     return this.serialized(async () => {
       const info = this.index.modules.find((m) => m.name === moduleName);
       if (!info) throw new AdapterError('NOT_FOUND', 'snmp', `no loaded MIB module is named ${moduleName}`);
@@ -282,7 +292,27 @@ export class MibResolver {
       if (this.storeDir !== undefined) await unlink(join(this.storeDir, storedFileName(removed.parsed.name))).catch(ignoreMissing);
       this.layers = layers;
       this.index = built.index;
+      if (!options.replicated) this.changed({ op: 'remove', module: moduleName });
     });
+  }
+
+  /**
+   * Calls `listener` after each upload or deletion made through this resolver (not those replicated
+   * with apply()): a cluster worker tells the other processes, which apply() it. Returns how to stop.
+   */
+  onChange(listener: (change: MibChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Makes a change another process made (an upload or a deletion), without telling onChange listeners. */
+  async apply(change: MibChange): Promise<void> {
+    if (change.op === 'upload') await this.upload(change.files, { replicated: true });
+    else await this.remove(change.module, { replicated: true });
+  }
+
+  private changed(change: MibChange): void {
+    for (const listener of this.changeListeners) listener(change);
   }
 
   private async store(module: LoadedModule): Promise<void> {

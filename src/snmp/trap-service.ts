@@ -80,6 +80,11 @@ export class TrapService {
     return this.receiver.start(socket);
   }
 
+  /** Starts the bus engine only, not the receiver: a cluster worker, whose primary receives the traps. */
+  follow(): void {
+    this.bus.engine.start?.();
+  }
+
   /** Stops receiving, ends every subscription (each consumer sees 'closed'), then the engine (appending what it still can). */
   async close(): Promise<void> {
     const closing = this.receiver.close();
@@ -141,6 +146,8 @@ export class TrapService {
     const lastId = this.bus.lastId ?? null;
     if (since === undefined) return { entries: this.bus.recent(limit, filter), lastId, missed: 0 };
     const location = sinceId === undefined ? ({ kind: 'unknown' } as const) : this.bus.engine.locate(sinceId);
+    // An id this process has not received yet (a cluster worker a little behind the primary): nothing after it yet.
+    if (location.kind === 'ahead') return { entries: [], lastId, missed: 0 };
     const after = location.kind === 'seq' ? location.seq : this.bus.oldestSeq - 1;
     const read = this.bus.read(after, filter, limit);
     return { entries: read.entries, lastId, missed: location.kind === 'seq' ? read.missed : null };

@@ -47,6 +47,8 @@ describe('npm run bench -- --quick', () => {
         }
         // Trap ingest covers the scaled-out mode too: replicas sharing the stream through Redis.
         if (scenario.name === 'traps') expect(rows.some((row) => row.metric.includes('TRAP_BUS=redis'))).toBe(true);
+        // GET covers the whole machine too: one HTTP worker per core (WORKERS=auto).
+        if (scenario.name === 'snmp-get') expect(rows.some((row) => row.metric.includes('WORKERS=auto') && row.peer)).toBe(true);
       } finally {
         await registry.stopAll();
       }

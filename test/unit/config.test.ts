@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, corsOrigins: [], shutdownTimeoutMs: 10000, reusePort: false });
+    expect(result.config.http).toEqual({ port: 8080, host: '0.0.0.0', bodyLimitBytes: 1048576, corsOrigins: [], shutdownTimeoutMs: 10000, reusePort: false, workers: 1 });
     expect(result.config.log.level).toBe('info');
     expect(result.config.traps.port).toBe(1162);
   });
@@ -33,6 +33,20 @@ describe('loadConfig', () => {
     expect(result.ok && [result.config.http.reusePort, result.config.traps.reusePort]).toEqual([true, true]);
     const defaults = loadConfig({});
     expect(defaults.ok && [defaults.config.http.reusePort, defaults.config.traps.reusePort]).toEqual([false, false]);
+  });
+
+  it('reads WORKERS: 1 by default, a whole number up to 64, or auto (one per available core)', async () => {
+    const { availableParallelism } = await import('node:os');
+    const workers = (value: string | undefined) => {
+      const result = loadConfig({ WORKERS: value });
+      return result.ok ? result.config.http.workers : result.issues;
+    };
+    expect(workers(undefined)).toBe(1);
+    expect(workers('4')).toBe(4);
+    expect(workers('auto')).toBe(Math.min(64, availableParallelism()));
+    for (const bad of ['0', '65', '1.5', 'two']) {
+      expect(workers(bad), bad).toEqual([{ source: 'WORKERS', message: 'must be auto or a whole number from 1 to 64' }]);
+    }
   });
 
   it('names every bad variable and why, without throwing', () => {
