@@ -1,3 +1,4 @@
+import { untilAborted } from '../abort.ts';
 import { AdapterError, outcomeOf } from '../errors.ts';
 import type { ResolvedTarget, TargetResolver } from '../net/resolve.ts';
 import { elapsedMs } from '../time.ts';
@@ -390,7 +391,7 @@ export class SnmpService {
     const release = await this.walkRequests.acquire(`${spec.address}:${spec.target.port}`, signal);
     const request = this.sendWalkRequest(session, spec.target.version, after, repetitions, onRepetitionsUsed);
     request.then(release, release);
-    return untilAborted(request, signal);
+    return cancellable(request, signal);
   }
 
   private async sendWalkRequest(
@@ -612,22 +613,10 @@ export class SnmpService {
 }
 
 /** `promise`, or CANCELLED as soon as `signal` aborts (the promise itself goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function cancellable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+  return untilAborted(promise, signal).catch((err: unknown) => {
+    throw signal.aborted ? new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client') : err;
   });
 }
 
