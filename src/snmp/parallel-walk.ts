@@ -4,17 +4,30 @@ import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
 
 /** SNMP_WALK_MAX_PARALLEL: the most `parallel` a walk may ask for, and the walk requests in flight to one agent. */
 export const DEFAULT_WALK_MAX_PARALLEL = 8;
-/** Ranges made per range walked at once: the MIB's node counts say little of where an agent's data is. */
-export const RANGES_PER_WORKER = 16;
+/** Split points at most: any subset of the MIB's nodes splits correctly, more only costs bookkeeping. */
+export const MAX_SPLIT_POINTS = 4096;
 /** Varbinds a streamed (NDJSON) parallel walk may hold that the caller has not read yet. */
 export const PARALLEL_WALK_AHEAD_VARBINDS = 4096;
+
+/**
+ * Where a walk splits: at every node the loaded MIBs know under the root (its branches, tables, columns), or
+ * an evenly spread subset of them. The MIB's node counts say little of where an agent's data is, so the split
+ * is as fine as the MIB allows: a worker walks on through the ranges a reply crosses, and a range with nothing
+ * in it costs nothing. (Splitting at a few branches left the host and enterprise subtrees, most of snmpd's
+ * data, in one range each.) `known`: the node OIDs strictly under the root, in OID order.
+ */
+export function splitPoints(known: readonly string[], max = MAX_SPLIT_POINTS): readonly string[] {
+  if (known.length <= max) return known;
+  const step = known.length / max;
+  return Array.from({ length: max }, (_, i) => known[Math.floor(i * step)]);
+}
 
 /** One GETBULK (or GETNEXT) after `after`; each range has its own, which keeps its own repetitions. */
 export type BatchFetch = (after: string) => Promise<WireVarbind[] | 'endOfMibView'>;
 
 export interface RangeWalkOptions {
   root: string;
-  /** Split points inside the subtree, in OID order (walk-split.ts): ranges (root, b_1], (b_1, b_2], …, (b_k, end]. */
+  /** Split points inside the subtree, in OID order (splitPoints): ranges (root, b_1], (b_1, b_2], …, (b_k, end]. */
   points: readonly string[];
   /** Ranges walked at once. */
   parallel: number;

@@ -31,8 +31,7 @@ import { decimalToCounter64, TYPE_TAGS, varbindToJson, type WireVarbind } from '
 import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
 import { WalkBudget } from './walk-budget.ts';
 import { AgentLimiter } from './agent-limiter.ts';
-import { RANGES_PER_WORKER, walkInRanges } from './parallel-walk.ts';
-import { splitPoints } from './walk-split.ts';
+import { splitPoints, walkInRanges } from './parallel-walk.ts';
 
 export interface OperationOptions {
   signal?: AbortSignal;
@@ -228,7 +227,7 @@ export class SnmpService {
     const parallel = Math.min(request.parallel, this.limits.walkMaxParallel);
     if (parallel > 1 && this.profiles.targetOf({ ...request, host: oneHost(request) }).version !== '1') {
       const root = this.mib.toNumeric(request.oid);
-      const points = splitPoints(root, this.mib.oidsUnder(root), parallel * RANGES_PER_WORKER);
+      const points = splitPoints(this.mib.oidsUnder(root));
       if (points.length > 0) return this.walkRanges(request, root, points, parallel, buffered, signal);
     }
     return this.walkReplies(request, signal);

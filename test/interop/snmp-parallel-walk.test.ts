@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { splitPoints } from '../../src/snmp/walk-split.ts';
+import { splitPoints } from '../../src/snmp/parallel-walk.ts';
 import { jsonRequest, testDeps } from '../helpers/app.ts';
 import { parseCliVarbinds, snmpCli, startIsolatedSnmpd, TEST_USERS, type IsolatedSnmpd } from '../helpers/snmpd.ts';
 import { startUdpRelay } from '../helpers/udp-relay.ts';
@@ -97,7 +97,7 @@ describe('parallel walk', () => {
   });
 
   it('of a table splits at its columns, and at an instance where the MIB tree branches (ifDescr.2), which comes once and in order', async () => {
-    const points = splitPoints('1.3.6.1.2.1.2.2', deps.snmp.mib.oidsUnder('1.3.6.1.2.1.2.2'), 4 * 16);
+    const points = splitPoints(deps.snmp.mib.oidsUnder('1.3.6.1.2.1.2.2'));
     expect(points).toContain('1.3.6.1.2.1.2.2.1.3'); // ifType: a column
     expect(points).toContain(IF_DESCR_2);
     for (const root of ['IF-MIB::ifTable', 'IF-MIB::ifDescr']) {

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentLimiter } from '../../src/snmp/agent-limiter.ts';
-import { walkInRanges, type BatchFetch, type RangeWalkEnd } from '../../src/snmp/parallel-walk.ts';
+import { splitPoints, walkInRanges, type BatchFetch, type RangeWalkEnd } from '../../src/snmp/parallel-walk.ts';
 import { TYPE_TAGS, type WireVarbind } from '../../src/snmp/varbind.ts';
 import { compareOids } from '../../src/snmp/walk.ts';
-import { splitPoints } from '../../src/snmp/walk-split.ts';
 
 /** A GETBULK over a sorted list of OIDs (an agent whose GETNEXT depends only on the OID asked after). */
 function agent(oids: string[], repetitions: number, inFlight = { now: 0, most: 0 }): () => BatchFetch {
@@ -82,11 +81,10 @@ describe('walkInRanges', () => {
 });
 
 describe('splitPoints', () => {
-  it('splits the widest branch first, looks through single children, and leaves the first child to the range before', () => {
-    const known = ['1.1', '1.1.1', '1.1.1.1', '1.1.1.2', '1.1.1.3', '1.2', '1.3'].sort(compareOids);
-    expect(splitPoints('1', known, 2)).toEqual(['1.2', '1.3']);
-    expect(splitPoints('1', known, 5)).toEqual(['1.1.1.2', '1.1.1.3', '1.2', '1.3']);
-    expect(splitPoints('1', ['1.1', '1.1.1'], 8)).toEqual([]);
+  it('splits at every known node, or at an evenly spread subset of them', () => {
+    const known = ['1.1', '1.1.1', '1.1.2', '1.2', '1.3'];
+    expect(splitPoints(known)).toEqual(known);
+    expect(splitPoints(known, 2)).toEqual(['1.1', '1.1.2']);
   });
 });
 
