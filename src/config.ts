@@ -7,6 +7,7 @@ import { ForwarderListSchema } from './events/forwarders/schemas.ts';
 import { parseRule } from './net/policy.ts';
 import { CredentialProfileSchema, SnmpUserSchema } from './snmp/schemas.ts';
 import { DEFAULT_MAX_WALKS, DEFAULT_WALK_BUFFER_VARBINDS } from './snmp/walk-budget.ts';
+import { DEFAULT_WALK_MAX_PARALLEL } from './snmp/parallel-walk.ts';
 
 /**
  * One schema for the whole configuration. Sources, lowest precedence first:
@@ -85,6 +86,8 @@ export const ConfigSchema = z
         maxOids: positiveInt.default(128),
         maxWalks: positiveInt.default(DEFAULT_MAX_WALKS),
         walkBufferVarbinds: positiveInt.default(DEFAULT_WALK_BUFFER_VARBINDS),
+        /** The most `parallel` a walk may ask for, and the walk requests in flight to one agent at once. */
+        walkMaxParallel: positiveInt.default(DEFAULT_WALK_MAX_PARALLEL),
         setEnabled: boolFromString.default(true),
         /** Targets one request may poll (`targets`), and how many of them at once at most. */
         maxTargets: positiveInt.default(1_000),
@@ -255,6 +258,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   SNMP_MAX_OIDS: ['snmp', 'maxOids'],
   SNMP_MAX_WALKS: ['snmp', 'maxWalks'],
   SNMP_WALK_BUFFER_VARBINDS: ['snmp', 'walkBufferVarbinds'],
+  SNMP_WALK_MAX_PARALLEL: ['snmp', 'walkMaxParallel'],
   SNMP_SET_ENABLED: ['snmp', 'setEnabled'],
   SNMP_MAX_TARGETS: ['snmp', 'maxTargets'],
   SNMP_MAX_TARGET_CONCURRENCY: ['snmp', 'maxTargetConcurrency'],

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { isSmiKeyword, MibIndex, type MibModuleInfo, type MibModuleInput, type MibNode, type MibProblem, type MibSource } from './mib-index.ts';
 import { MibSyntaxError, parseMibText, type ParsedModule } from './mib-parser.ts';
 import { isDottedDecimal, numericOidProblem, parseNumericOid } from './oid.ts';
+import { compareOids, inSubtree } from './walk.ts';
 import type { MibModule, MibTranslation, TranslateQuery } from './schemas.ts';
 
 export type { MibModuleInfo, MibNode, MibProblem, MibSource } from './mib-index.ts';
@@ -64,6 +65,8 @@ export class MibResolver {
   private readonly storeDir: string | undefined;
   private readonly maxUploaded: number;
   private skippedFiles: SkippedMibFile[];
+  /** Every node's OID in OID order, for the index it was made from (sorted on first use). */
+  private sorted: { index: MibIndex; oids: string[] } | undefined;
   /** Uploads and deletions one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changeListeners = new Set<(change: MibChange) => void>();
@@ -204,6 +207,22 @@ export class MibResolver {
 
   columnsOf(entry: MibNode): readonly MibNode[] {
     return this.index.columnsOf(entry);
+  }
+
+  /** The OIDs of the loaded MIB nodes strictly under `root`, in OID order (where a parallel walk may split). */
+  oidsUnder(root: string): readonly string[] {
+    if (this.sorted?.index !== this.index) this.sorted = { index: this.index, oids: [...this.index.byOid.keys()].sort(compareOids) };
+    const { oids } = this.sorted;
+    let low = 0;
+    let high = oids.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareOids(oids[middle], root) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    let end = low;
+    while (end < oids.length && inSubtree(root, oids[end])) end++;
+    return oids.slice(low, end);
   }
 
   /** The qualified name's node ('IF-MIB::ifEntry'). */

@@ -234,6 +234,8 @@ export interface SnmpRequestLimits {
   maxTargets: number;
   /** Targets polled at once by one request: SNMP_MAX_TARGET_CONCURRENCY. */
   maxTargetConcurrency: number;
+  /** The most `parallel` a walk may ask for: SNMP_WALK_MAX_PARALLEL. */
+  walkMaxParallel: number;
 }
 
 /** Targets polled at once when the request does not say. */
@@ -308,7 +310,7 @@ function oneOrManyTargets(body: { host?: string; targets?: unknown[]; concurrenc
 
 /** The request bodies, bounded by the server's limits: built once per app from its configuration. */
 export function snmpRequestSchemas(limits: SnmpRequestLimits) {
-  const { maxOids } = limits;
+  const { maxOids, walkMaxParallel } = limits;
   const oidList = z.array(OidSchema).min(1).max(maxOids);
   const targets = targetFields(limits);
 
@@ -346,6 +348,17 @@ export function snmpRequestSchemas(limits: SnmpRequestLimits) {
         .min(1)
         .default(10_000)
         .meta({ description: 'Stop after this many varbinds (then `truncated` is true); bounded by the server limit SNMP_MAX_VARBINDS' }),
+      parallel: z
+        .number()
+        .int()
+        .min(1)
+        .max(walkMaxParallel)
+        .default(1)
+        .meta({
+          description:
+            'Walk this many ranges of the subtree at once (v2c/v3; 1: one GETBULK after another). The subtree is split where the loaded MIBs know its branches and table columns; the answer is the same as the serial walk. At most SNMP_WALK_MAX_PARALLEL, which also caps the walk requests in flight to one agent',
+          example: 1,
+        }),
     })
     .strict()
     .superRefine(oneOrManyTargets)

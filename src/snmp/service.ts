@@ -1,3 +1,4 @@
+import { untilAborted } from '../abort.ts';
 import { AdapterError, outcomeOf } from '../errors.ts';
 import type { ResolvedTarget, TargetResolver } from '../net/resolve.ts';
 import { elapsedMs } from '../time.ts';
@@ -29,6 +30,8 @@ import { SessionPool, type SessionPoolOptions, type SessionTarget, type SnmpSess
 import { decimalToCounter64, TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
 import { compareOids, inSubtree, type WalkStopReason } from './walk.ts';
 import { WalkBudget } from './walk-budget.ts';
+import { AgentLimiter } from './agent-limiter.ts';
+import { splitPoints, walkInRanges } from './parallel-walk.ts';
 
 export interface OperationOptions {
   signal?: AbortSignal;
@@ -54,6 +57,8 @@ export interface SnmpLimits {
   setEnabled: boolean;
   /** Targets polled at once by one request, at most (SNMP_MAX_TARGET_CONCURRENCY). */
   maxTargetConcurrency: number;
+  /** The most `parallel` a walk may ask for, and the walk requests in flight to one agent at once (SNMP_WALK_MAX_PARALLEL). */
+  walkMaxParallel: number;
 }
 
 /** Any request that may name many targets. */
@@ -114,6 +119,8 @@ export class SnmpService {
   private readonly pool: SessionPool;
   private readonly profiles: CredentialProfiles;
   private readonly walkBudget: WalkBudget;
+  /** Walk requests in flight per agent, serial and parallel walks alike. */
+  private readonly walkRequests: AgentLimiter;
 
   constructor({ mib, audit, resolver, metrics, limits, credentials, sessions }: SnmpServiceOptions) {
     this.mib = mib;
@@ -124,6 +131,7 @@ export class SnmpService {
     this.profiles = new CredentialProfiles(credentials);
     this.pool = new SessionPool({ idleMs: sessions?.idleMs ?? 30_000, maxSessions: sessions?.maxSessions ?? 256 });
     this.walkBudget = new WalkBudget({ maxWalks: limits.maxWalks, bufferVarbinds: limits.walkBufferVarbinds });
+    this.walkRequests = new AgentLimiter(limits.walkMaxParallel);
   }
 
   /** Closes the pooled sessions (their sockets do not keep the process alive, so this is optional). */
@@ -211,7 +219,58 @@ export class SnmpService {
    * It starts only within the walk budget (UNAVAILABLE otherwise), which it holds until it ends, however it ends.
    */
   async *walkBatches(request: SnmpWalkRequest, { signal, buffered = false }: WalkOptions = {}): AsyncGenerator<VarbindJson[], WalkSummary> {
-    return yield* this.budgeted('walk', buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0, () => this.walkReplies(request, signal));
+    return yield* this.budgeted('walk', buffered ? Math.min(request.maxVarbinds, this.limits.maxVarbinds) : 0, () => this.walkOf(request, signal, buffered));
+  }
+
+  /** The serial walk or, with `parallel` > 1 on v2c/v3 and a subtree the MIBs can split, the walk in ranges. */
+  private walkOf(request: SnmpWalkRequest, signal: AbortSignal | undefined, buffered: boolean): AsyncGenerator<VarbindJson[], WalkSummary> {
+    const parallel = Math.min(request.parallel, this.limits.walkMaxParallel);
+    if (parallel > 1 && this.profiles.targetOf({ ...request, host: oneHost(request) }).version !== '1') {
+      const root = this.mib.toNumeric(request.oid);
+      const points = splitPoints(this.mib.oidsUnder(root));
+      if (points.length > 0) return this.walkRanges(request, root, points, parallel, buffered, signal);
+    }
+    return this.walkReplies(request, signal);
+  }
+
+  /** The walk in ranges (parallel-walk.ts) over one pooled session; its answer is the serial walk's. */
+  private async *walkRanges(
+    request: SnmpWalkRequest,
+    root: string,
+    points: readonly string[],
+    parallel: number,
+    buffered: boolean,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<VarbindJson[], WalkSummary> {
+    const started = performance.now();
+    const spec = await this.sessionTarget(request, true);
+    const lease = this.pool.acquire(spec);
+    let healthy = true;
+    try {
+      const ranges = walkInRanges({
+        root,
+        points,
+        parallel,
+        buffered,
+        signal,
+        limit: Math.min(request.maxVarbinds, this.limits.maxVarbinds),
+        fetcher: () => {
+          let repetitions = request.maxRepetitions;
+          return (after) => this.nextBatch(lease.session, spec, after, repetitions, signal, (used) => (repetitions = used));
+        },
+      });
+      let step = await ranges.next();
+      for (; !step.done; step = await ranges.next()) yield step.value.map((vb) => varbindToJson(vb, this.mib));
+      const { count, ...end } = step.value;
+      const summary: WalkSummary = { truncated: end.stopReason === 'maxVarbinds', ...end, elapsedMs: elapsedMs(started) };
+      if (end.stopReason !== 'endOfMibView' && end.stopReason !== 'endOfSubtree') return summary;
+      return yield* this.rootInstanceIfEmpty(lease.session, root, count, signal, summary);
+    } catch (err) {
+      healthy = isSessionHealthyAfter(err);
+      throw err;
+    } finally {
+      lease.release(healthy);
+    }
   }
 
   /**
@@ -260,7 +319,7 @@ export class SnmpService {
       let count = 0;
       let repetitions = request.maxRepetitions;
       const fetchAfter = (oid: string) => {
-        const next = this.nextBatch(session, spec.target.version, oid, repetitions, signal, (used) => (repetitions = used));
+        const next = this.nextBatch(session, spec, oid, repetitions, signal, (used) => (repetitions = used));
         next.catch(() => {}); // awaited below, unless the caller stops first
         return next;
       };
@@ -315,17 +374,35 @@ export class SnmpService {
     return summary;
   }
 
+  /**
+   * One walk request, within the agent's cap of walk requests in flight (SNMP_WALK_MAX_PARALLEL). It goes out
+   * without the caller's signal and holds its slot until the agent answers or it times out, so that a walk
+   * that stops early never leaves more requests at the agent than the cap; the caller stops waiting at once.
+   */
   private async nextBatch(
     session: SnmpSession,
-    version: SnmpTarget['version'],
+    spec: SessionTarget,
     after: string,
     repetitions: number,
     signal: AbortSignal | undefined,
     onRepetitionsUsed: (reps: number) => void,
   ): Promise<WireVarbind[] | 'endOfMibView'> {
+    const release = await this.walkRequests.acquire(`${spec.address}:${spec.target.port}`, signal);
+    const request = this.sendWalkRequest(session, spec.target.version, after, repetitions, onRepetitionsUsed);
+    request.then(release, release);
+    return cancellable(request, signal);
+  }
+
+  private async sendWalkRequest(
+    session: SnmpSession,
+    version: SnmpTarget['version'],
+    after: string,
+    repetitions: number,
+    onRepetitionsUsed: (reps: number) => void,
+  ): Promise<WireVarbind[] | 'endOfMibView'> {
     if (version === '1') {
       try {
-        return await session.getNext([after], signal);
+        return await session.getNext([after]);
       } catch (err) {
         // SNMPv1 agents signal the end of the MIB view with noSuchName.
         if (err instanceof AdapterError && isStatus(err, 'noSuchName')) return 'endOfMibView';
@@ -334,7 +411,7 @@ export class SnmpService {
     }
     const rows = await withFewerRepetitionsOnTooBig(repetitions, (reps) => {
       onRepetitionsUsed(reps);
-      return session.getBulk([after], 0, reps, signal);
+      return session.getBulk([after], 0, reps);
     });
     const first = rows[0];
     return Array.isArray(first) ? first : first ? [first] : [];
@@ -532,6 +609,14 @@ export class SnmpService {
         return { oid, type, value };
     }
   }
+}
+
+/** `promise`, or CANCELLED as soon as `signal` aborts (the promise itself goes on). */
+function cancellable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return untilAborted(promise, signal).catch((err: unknown) => {
+    throw signal.aborted ? new AdapterError('CANCELLED', 'snmp', 'the request was cancelled by the client') : err;
+  });
 }
 
 /** Retries a GETBULK with half the repetitions while the agent answers tooBig (RFC 3416 §4.2.3). */

@@ -2500,6 +2500,12 @@ export interface components {
              * @default 10000
              */
             maxVarbinds?: number;
+            /**
+             * @description Walk this many ranges of the subtree at once (v2c/v3; 1: one GETBULK after another). The subtree is split where the loaded MIBs know its branches and table columns; the answer is the same as the serial walk. At most SNMP_WALK_MAX_PARALLEL, which also caps the walk requests in flight to one agent
+             * @default 1
+             * @example 1
+             */
+            parallel?: number;
         };
         SnmpTableResponse: {
             table: {
