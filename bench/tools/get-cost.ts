@@ -24,7 +24,11 @@ const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
 try {
   const snmpd = await startSnmpd(registry);
-  const netprobe = await startNetprobe(registry, { env: process.env.NETPROBE_ENV ? JSON.parse(process.env.NETPROBE_ENV) : {} });
+  // NETPROBE_ENV (JSON) adds to the service's environment; NETPROBE_NODE_FLAGS to its node flags (e.g. --cpu-prof).
+const netprobe = await startNetprobe(registry, {
+    env: process.env.NETPROBE_ENV ? (JSON.parse(process.env.NETPROBE_ENV) as Record<string, string>) : {},
+    nodeFlags: process.env.NETPROBE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
+  });
   const exporter = await startSnmpExporter(registry, '1.3.6.1', { GOMAXPROCS: '1' });
   pinToCpus(process.pid, '0');
   for (const pid of snmpd.pids) pinToCpus(pid, '0');
