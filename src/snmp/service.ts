@@ -387,7 +387,9 @@ export class SnmpService {
     signal: AbortSignal | undefined,
     onRepetitionsUsed: (reps: number) => void,
   ): Promise<WireVarbind[] | 'endOfMibView'> {
-    const release = await this.walkRequests.acquire(`${spec.address}:${spec.target.port}`, signal);
+    const agent = `${spec.address}:${spec.target.port}`;
+    // Without waiting when a slot is free: the request then goes out before this turn names the last reply.
+    const release = this.walkRequests.tryAcquire(agent) ?? (await this.walkRequests.acquire(agent, signal));
     const request = this.sendWalkRequest(session, spec.target.version, after, repetitions, onRepetitionsUsed);
     request.then(release, release);
     return cancellable(request, signal);

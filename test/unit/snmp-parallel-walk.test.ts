@@ -111,4 +111,20 @@ describe('AgentLimiter', () => {
     expect(order).toEqual(['c', 'e']);
     expect(limiter.inFlight('x')).toBe(0);
   });
+
+  it('gives a free slot at once (tryAcquire), and none while the agent is at its cap or others wait', async () => {
+    const limiter = new AgentLimiter(1);
+    const first = limiter.tryAcquire('x');
+    expect(first).toBeTypeOf('function');
+    expect(limiter.tryAcquire('x')).toBeUndefined();
+    const waiter = limiter.acquire('x');
+    first!();
+    const second = await waiter; // the slot passed to the waiter, not to a later tryAcquire
+    expect(limiter.tryAcquire('x')).toBeUndefined();
+    second();
+    expect(limiter.inFlight('x')).toBe(0);
+    const third = limiter.tryAcquire('x');
+    expect(limiter.inFlight('x')).toBe(1);
+    third!();
+  });
 });
