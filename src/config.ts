@@ -109,6 +109,8 @@ export const ConfigSchema = z
         port: port.default(1162),
         /** SO_REUSEPORT: several processes share the port and the kernel spreads senders among them. */
         reusePort: boolFromString.default(false),
+        /** The trap socket's receive buffer: what a burst may queue in the kernel while the event loop is busy. */
+        receiveBufferBytes: positiveInt.max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
         communities: stringList.default([]),
         users: z
           .union([z.array(SnmpUserSchema), z.string()])
@@ -269,6 +271,7 @@ export const ENV_VARS: Record<string, readonly string[]> = {
   TRAP_HOST: ['traps', 'host'],
   TRAP_PORT: ['traps', 'port'],
   TRAP_REUSE_PORT: ['traps', 'reusePort'],
+  TRAP_RECEIVE_BUFFER_BYTES: ['traps', 'receiveBufferBytes'],
   TRAP_COMMUNITIES: ['traps', 'communities'],
   TRAP_USERS: ['traps', 'users'],
   TRAP_INCLUDE_COMMUNITY: ['traps', 'includeCommunity'],

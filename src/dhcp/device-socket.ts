@@ -1,11 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { constants as osConstants } from 'node:os';
-import koffi from 'koffi';
+import { intOption, lastErrnoName, loadLibc, SOL_SOCKET } from '../net/libc.ts';
 
 /**
  * A UDP socket bound to 0.0.0.0:<port> and to one network device (SO_BINDTODEVICE), so it can send and
  * receive limited broadcasts on an interface that has no IPv4 address. Node's dgram cannot set
- * SO_BINDTODEVICE, so the socket is made through libc (koffi) and then handed to dgram as an fd.
+ * SO_BINDTODEVICE, so the socket is made through libc (src/net/libc.ts) and then handed to dgram as an fd.
  * Linux only (the constants below are the asm-generic values used by x86_64 and arm64).
  */
 
@@ -13,7 +12,6 @@ const AF_INET = 2;
 const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
 const SO_BROADCAST = 6;
 const SO_BINDTODEVICE = 25;
@@ -34,32 +32,6 @@ export class DeviceSocketError extends Error {
   }
 }
 
-interface Libc {
-  socket: (domain: number, type: number, protocol: number) => number;
-  setsockopt: (fd: number, level: number, name: number, value: Buffer, length: number) => number;
-  bind: (fd: number, address: Buffer, length: number) => number;
-  close: (fd: number) => number;
-}
-
-let libc: Libc | undefined;
-
-function loadLibc(): Libc {
-  if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
-  libc = {
-    socket: lib.func('int socket(int domain, int type, int protocol)'),
-    setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
-    bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
-    close: lib.func('int close(int fd)'),
-  };
-  return libc;
-}
-
-function errnoName(errno: number): string {
-  const entry = Object.entries(osConstants.errno).find(([, value]) => value === errno);
-  return entry ? entry[0] : `errno ${errno}`;
-}
-
 function sockaddrIn(port: number): Buffer {
   const address = Buffer.alloc(16);
   address.writeUInt16LE(AF_INET, 0);
@@ -71,11 +43,10 @@ function sockaddrIn(port: number): Buffer {
 export async function openDeviceSocket(device: string, port: number): Promise<Socket> {
   const c = loadLibc();
   const fd = c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw new DeviceSocketError('socket', errnoName(koffi.errno()));
+  if (fd < 0) throw new DeviceSocketError('socket', lastErrnoName());
   let handedOver = false;
   try {
-    const one = Buffer.alloc(4);
-    one.writeInt32LE(1, 0);
+    const one = intOption(1);
     check(c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4), 'setsockopt SO_REUSEADDR');
     check(c.setsockopt(fd, SOL_SOCKET, SO_BROADCAST, one, 4), 'setsockopt SO_BROADCAST');
     const name = Buffer.from(`${device}\0`, 'utf8');
@@ -100,5 +71,5 @@ export async function openDeviceSocket(device: string, port: number): Promise<So
 }
 
 function check(result: number, step: DeviceSocketError['step']): void {
-  if (result < 0) throw new DeviceSocketError(step, errnoName(koffi.errno()));
+  if (result < 0) throw new DeviceSocketError(step, lastErrnoName());
 }

@@ -1,3 +1,4 @@
+import { sizeReceiveBuffer } from '../net/receive-buffer.ts';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
@@ -44,9 +45,6 @@ export interface TrapReceiverStats {
   reportsSent: number;
   socketErrors: number;
 }
-
-/** Large enough to absorb a burst of traps while the event loop is busy; the kernel caps it at net.core.rmem_max. */
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** net-snmp's Receiver as used here (the library's typings declare it `any`). */
 interface LibraryReceiver {
@@ -372,22 +370,39 @@ function classifyLibraryError(error: Error & { code?: number }): DropReason {
   return 'malformed';
 }
 
-/** The trap port's socket: dual-stack on `::` (IPv4 only where IPv6 is unavailable), with a large receive buffer. */
-export async function bindTrapSocket({ host, port, reusePort }: Pick<TrapsConfig, 'host' | 'port' | 'reusePort'>, logger: Logger): Promise<dgram.Socket> {
+/**
+ * The trap port's socket: dual-stack on `::` (IPv4 only where IPv6 is unavailable), with a receive buffer of
+ * TRAP_RECEIVE_BUFFER_BYTES, large enough to hold a burst of traps while the event loop is busy (the kernel
+ * drops what does not fit). Beyond net.core.rmem_max it needs CAP_NET_ADMIN (SO_RCVBUFFORCE); without it,
+ * the buffer stays at the cap and a warning says so.
+ */
+export async function bindTrapSocket(
+  { host, port, reusePort, receiveBufferBytes }: Pick<TrapsConfig, 'host' | 'port' | 'reusePort' | 'receiveBufferBytes'>,
+  logger: Logger,
+): Promise<dgram.Socket> {
   const family = isIP(host) === 6 ? 'udp6' : 'udp4';
+  let socket: dgram.Socket;
   try {
-    return await bindOnce(family, host, port, reusePort);
+    socket = await bindOnce(family, host, port, reusePort);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
     logger.warn({ code }, 'IPv6 is not available; listening for traps on IPv4 only');
-    return bindOnce('udp4', '0.0.0.0', port, reusePort);
+    socket = await bindOnce('udp4', '0.0.0.0', port, reusePort);
   }
+  const buffer = sizeReceiveBuffer(socket, receiveBufferBytes);
+  if (buffer.forceError !== undefined) {
+    logger.warn(
+      { askedBytes: receiveBufferBytes, grantedBytes: buffer.grantedBytes, error: buffer.forceError },
+      'the trap socket\'s receive buffer is smaller than TRAP_RECEIVE_BUFFER_BYTES: net.core.rmem_max caps it, and going beyond needs CAP_NET_ADMIN; bursts that do not fit are dropped by the kernel',
+    );
+  }
+  return socket;
 }
 
 function bindOnce(type: 'udp4' | 'udp6', host: string, port: number, reusePort: boolean): Promise<dgram.Socket> {
   // ipv6Only false: '::' also receives IPv4 datagrams, as ::ffff:a.b.c.d.
-  const socket = dgram.createSocket({ type, ipv6Only: false, recvBufferSize: RECEIVE_BUFFER_BYTES, reusePort });
+  const socket = dgram.createSocket({ type, ipv6Only: false, reusePort });
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       socket.close();

@@ -16,9 +16,11 @@ export interface RunningService {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the real service (`src/main.ts`) on an ephemeral port and waits until it listens. */
-export async function startService(env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningService> {
-  const child = spawn(process.execPath, SERVICE.args, {
+/** Starts the real service (`src/main.ts`) on an ephemeral port and waits until it listens; `launcher` runs node (e.g. setpriv). */
+export async function startService(env: Record<string, string> = {}, timeoutMs = 15_000, launcher: string[] = []): Promise<RunningService> {
+  // A launcher runs node for us, e.g. setpriv to start it without a capability.
+  const [command, ...args] = [...launcher, process.execPath, ...SERVICE.args];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...SERVICE.env, PORT: '0', HOST: '127.0.0.1', TRAP_PORT: '0', TRAP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,43 @@
+import { constants as osConstants } from 'node:os';
+import koffi from 'koffi';
+
+/**
+ * The few libc socket calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE), through koffi, loaded on
+ * first use. Linux only: the constants are the asm-generic values used by x86_64 and arm64.
+ */
+export const SOL_SOCKET = 1;
+
+export interface Libc {
+  socket: (domain: number, type: number, protocol: number) => number;
+  setsockopt: (fd: number, level: number, name: number, value: Buffer, length: number) => number;
+  bind: (fd: number, address: Buffer, length: number) => number;
+  close: (fd: number) => number;
+}
+
+let libc: Libc | undefined;
+
+export function loadLibc(): Libc {
+  if (libc) return libc;
+  const lib = koffi.load('libc.so.6');
+  libc = {
+    socket: lib.func('int socket(int domain, int type, int protocol)'),
+    setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
+    bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
+    close: lib.func('int close(int fd)'),
+  };
+  return libc;
+}
+
+/** The errno of the last failed libc call, by name (EPERM…). */
+export function lastErrnoName(): string {
+  const errno = koffi.errno();
+  const entry = Object.entries(osConstants.errno).find(([, value]) => value === errno);
+  return entry ? entry[0] : `errno ${errno}`;
+}
+
+/** A 32-bit int option value, as setsockopt takes it. */
+export function intOption(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32LE(value, 0);
+  return buffer;
+}
