@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileService } from '../lib/build.ts';
 import { sleep } from '../lib/ports.ts';
@@ -16,9 +17,19 @@ import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
 import { startNetprobe } from '../lib/service.ts';
 import { stat } from '../lib/stats.ts';
 import { defaultRuntimes, parseRuntime } from '../run.ts';
-import type { Runtime } from '../../scripts/runtime.ts';
+import { SERVICE_NODE_FLAGS, type Runtime } from '../../scripts/runtime.ts';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IDLE_AFTER_MS = 12_000;
+
+/**
+ * What the service imports from node_modules at start: a process that only loads these (and collects its
+ * garbage, as the service does once ready) is the floor for any service built on them.
+ */
+const LIBRARIES = ['@hono/node-server', '@hono/zod-openapi', 'asn1-ber', 'fastest-levenshtein', 'hono', 'ioredis', 'koffi', 'net-snmp', 'pino', 'prom-client', 're2js', 'yaml', 'zod'];
+const LIBRARIES_ONLY = `for (const name of ${JSON.stringify(LIBRARIES)}) await import(name);
+globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+setTimeout(() => {}, 1e9);`;
 const MB = 1024 * 1024;
 
 /** Loaded with --import into the measured process (plain JavaScript: Node 20 runs it without tsx). */
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
     for (const runtime of runtimes) {
       const service: Report[] = [];
       const bare: Report[] = [];
+      const libraries: Report[] = [];
       for (let i = 0; i < repeat; i++) {
         const file = join(dir, `report-${columns.length}-${i}.json`);
         const env = { MEMORY_REPORT_FILE: file, MEMORY_REPORT_AFTER_MS: String(IDLE_AFTER_MS) };
@@ -102,9 +114,24 @@ async function main(): Promise<void> {
         await sleep(IDLE_AFTER_MS + 1000);
         bare.push(JSON.parse(readFileSync(bareFile, 'utf8')) as Report);
         await registry.stop(child);
-        process.stderr.write(`${runtime.name} run ${i + 1}: netprobe ${(service[i].status.VmRSS / MB).toFixed(1)} MB, bare node ${(bare[i].status.VmRSS / MB).toFixed(1)} MB\n`);
+
+        const librariesFile = join(dir, `libraries-${columns.length}-${i}.json`);
+        const importer = registry.spawn(runtime.execPath, [...SERVICE_NODE_FLAGS, ...runtime.flags, '--import', preload, '--input-type=module', '-e', LIBRARIES_ONLY], {
+          cwd: ROOT,
+          env: { ...process.env, MEMORY_REPORT_FILE: librariesFile, MEMORY_REPORT_AFTER_MS: String(IDLE_AFTER_MS) },
+        });
+        await sleep(IDLE_AFTER_MS + 1000);
+        libraries.push(JSON.parse(readFileSync(librariesFile, 'utf8')) as Report);
+        await registry.stop(importer);
+        process.stderr.write(
+          `${runtime.name} run ${i + 1}: netprobe ${(service[i].status.VmRSS / MB).toFixed(1)} MB, bare node ${(bare[i].status.VmRSS / MB).toFixed(1)} MB, its libraries only ${(libraries[i].status.VmRSS / MB).toFixed(1)} MB\n`,
+        );
       }
-      columns.push({ title: `${runtime.name}, netprobe`, reports: service }, { title: `${runtime.name}, bare node`, reports: bare });
+      columns.push(
+        { title: `${runtime.name}, netprobe`, reports: service },
+        { title: `${runtime.name}, bare node`, reports: bare },
+        { title: `${runtime.name}, the libraries only`, reports: libraries },
+      );
     }
     compiled.remove();
     const lines = [`| MB, ${IDLE_AFTER_MS / 1000} s after start (median of ${repeat}) | ${columns.map((c) => c.title).join(' | ')} |`, `| --- |${columns.map(() => ' --- |').join('')}`];
