@@ -1,5 +1,6 @@
 // Runs every benchmark scenario once at tiny size (`--quick`), so the harness cannot rot.
 // It asserts only that each scenario produced numbers, never how fast anything was.
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessRegistry } from '../../bench/lib/processes.ts';
 import { servedPaths, startNetprobe } from '../../bench/lib/service.ts';
@@ -49,6 +50,13 @@ describe('npm run bench -- --quick', () => {
         if (scenario.name === 'traps') expect(rows.some((row) => row.metric.includes('TRAP_BUS=redis'))).toBe(true);
         // GET covers the whole machine too: one HTTP worker per core (WORKERS=auto).
         if (scenario.name === 'snmp-get') expect(rows.some((row) => row.metric.includes('WORKERS=auto') && row.peer)).toBe(true);
+        // Issue 17's rows, each beside its peer: GET per core (pinned, where the machine has two CPUs), the
+        // parallel walk, the sustained trap rate and the trap ladder with workers.
+        const covered = (scenarioName: string, metric: string) => scenario.name !== scenarioName || rows.some((row) => row.metric.includes(metric) && row.peer);
+        expect(covered('snmp-get', 'per core (pinned)') || availableParallelism() < 2).toBe(true);
+        expect(covered('walk', 'parallel: 8')).toBe(true);
+        expect(covered('traps', 'sustained rate')).toBe(true);
+        expect(covered('traps', 'WORKERS=auto')).toBe(true);
       } finally {
         await registry.stopAll();
       }
