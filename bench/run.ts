@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { currentRuntime, describeRuntime, ltsBinary, systemNode, type Runtime } from '../scripts/runtime.ts';
-import { machineInfo } from './lib/machine.ts';
+import { cpuTimes, machineInfo } from './lib/machine.ts';
 import { ProcessRegistry } from './lib/processes.ts';
 import type { BenchReport, SkippedScenario } from './lib/report.ts';
 import { servedPaths, startNetprobe } from './lib/service.ts';
@@ -73,6 +73,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const started = performance.now();
   const loadAtStart = loadavg()[0];
+  const cpuAtStart = cpuTimes();
   const results: Measurement[] = [];
   const skipped: SkippedScenario[] = [];
   try {
@@ -103,7 +104,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     await registry.stopAll();
   }
   return {
-    machine: machineInfo(loadAtStart),
+    machine: machineInfo(loadAtStart, cpuAtStart),
     command: options.command ?? 'npm run bench',
     options: { scenarios: scenarios.map((s) => s.name), quick, repeat },
     runtimes: runtimes.map(({ name, execPath, version, flags }) => ({ name, execPath, version, flags })),

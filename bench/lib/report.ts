@@ -63,7 +63,7 @@ export function markdownTable(results: readonly Measurement[], runtimes: readonl
 export function markdownReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `Benchmark run ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB RAM, Linux ${m.kernel}, load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}`,
+    `Benchmark run ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB RAM, Linux ${m.kernel}, load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}${m.stealPercent === undefined ? '' : `, CPU time stolen by the hypervisor ${m.stealPercent}%`}`,
     `Command: \`${report.command}\` (${report.durationSeconds.toFixed(0)} s; medians with min–max over the repetitions); netprobe on ${report.runtimes.map((r) => r.name).join(' and on ')}`,
     '',
     markdownTable(report.results, report.runtimes.map((r) => r.name)),
