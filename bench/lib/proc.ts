@@ -53,3 +53,24 @@ export function resetPeak(pid: number): boolean {
     return false;
   }
 }
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time a process has used so far, user and system (utime + stime from /proc/<pid>/stat), in seconds. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** UDP datagrams the kernel dropped because a socket's receive buffer was full (/proc/net/snmp, every socket). */
+export function udpReceiveBufferErrors(): number {
+  try {
+    const [names, values] = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('Udp:'))
+      .map((line) => line.split(/\s+/));
+    return Number(values[names.indexOf('RcvbufErrors')]);
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Runtime } from '../../scripts/runtime.ts';
 import { runNodeHelper } from '../lib/children.ts';
 import { sleep } from '../lib/ports.ts';
+import { udpReceiveBufferErrors } from '../lib/proc.ts';
 import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { SseCounter } from '../lib/sse.ts';
 import { stat } from '../lib/stats.ts';
@@ -290,16 +290,4 @@ function describe(steps: Step[]): string {
   return steps
     .map((s) => `${s.rate}/s${s.lossless ? ' ok' : ` LOST ${s.sent - s.received} of ${s.sent} (kernel drops ${s.kernelDrops})`}${s.achieved < s.rate * 0.9 ? ` [sender reached ${Math.round(s.achieved)}/s]` : ''}`)
     .join(', ');
-}
-
-/** UDP datagrams dropped because a socket's receive buffer was full (/proc/net/snmp, all sockets). */
-function udpReceiveBufferErrors(): number {
-  try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
-    const names = lines[0].split(/\s+/);
-    const values = lines[1].split(/\s+/);
-    return Number(values[names.indexOf('RcvbufErrors')]);
-  } catch {
-    return Number.NaN;
-  }
 }

@@ -4,21 +4,15 @@
  * CPU time (utime + stime from /proc) by the requests it answered: a figure that moves little with the
  * machine's load, unlike throughput, so it can guide work on the hot path.
  */
-import { readFileSync } from 'node:fs';
 import { allCpus, pinToCpus } from '../lib/affinity.ts';
 import { load } from '../lib/load.ts';
+import { processCpuSeconds } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
 import { startNetprobe } from '../lib/service.ts';
 import { GET_OID, SNMP_EXPORTER_GET_MODULE, startSnmpExporter } from '../peers/exporters.ts';
 import { COMMUNITY, startSnmpd } from '../peers/snmpd.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
@@ -42,9 +36,9 @@ const netprobe = await startNetprobe(registry, {
   for (const c of contenders) await c.run(1);
   for (let round = 0; round < 2; round++) {
     for (const c of contenders) {
-      const before = cpuSeconds(c.pid);
+      const before = processCpuSeconds(c.pid);
       const result = await c.run(seconds);
-      const used = cpuSeconds(c.pid) - before;
+      const used = processCpuSeconds(c.pid) - before;
       console.log(`${c.name.padEnd(14)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${((used / result.ok) * 1e6).toFixed(1).padStart(6)} µs CPU per request  (CPU ${(used / (result.durationMs / 1000) * 100).toFixed(0)}%)`);
     }
   }

@@ -5,8 +5,8 @@
  * bounds the lossless rate (1 s ÷ CPU per trap), and moves little with the machine's load.
  * NETPROBE_NODE_FLAGS adds node flags to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
-import { readFileSync } from 'node:fs';
 import { runNodeHelper } from '../lib/children.ts';
+import { processCpuSeconds, udpReceiveBufferErrors } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
 import { startNetprobe } from '../lib/service.ts';
 import { SseCounter } from '../lib/sse.ts';
@@ -15,21 +15,6 @@ import { encodeTrapV2c } from '../lib/trap-datagram.ts';
 const rate = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 3);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10);
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** UDP datagrams the kernel dropped for a full receive buffer (/proc/net/snmp, every socket). */
-function udpReceiveBufferErrors(): number {
-  const [names, values] = readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('Udp:'))
-    .map((line) => line.split(/\s+/));
-  return Number(values[names.indexOf('RcvbufErrors')]);
-}
 
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
@@ -46,7 +31,7 @@ try {
     runNodeHelper<{ sent: number; elapsedMs: number }>(registry, 'bench/peers/trap-blaster.ts', ['127.0.0.1', String(netprobe.trapPort), datagram, String(perSecond), String(count)]);
   await blast(2000, 2000); // warm-up
   await new Promise((r) => setTimeout(r, 500));
-  const before = cpuSeconds(netprobe.pid);
+  const before = processCpuSeconds(netprobe.pid);
   const got = subscribers.map((s) => s.trapEvents);
   const dropsBefore = udpReceiveBufferErrors();
   await blast(rate, rate * seconds);
@@ -58,7 +43,7 @@ try {
     last = now;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const used = cpuSeconds(netprobe.pid) - before;
+  const used = processCpuSeconds(netprobe.pid) - before;
   const kernelDrops = udpReceiveBufferErrors() - dropsBefore;
   const received = subscribers.map((s, i) => s.trapEvents - got[i]);
   console.log(`sent ${rate * seconds} at ${rate}/s; each subscriber got ${Math.min(...received)}–${Math.max(...received)}; kernel drops ${kernelDrops}; gaps ${subscribers.reduce((n, s) => n + s.gapEvents, 0)}; service CPU ${(used * 1000).toFixed(0)} ms: ${((used / (rate * seconds)) * 1e6).toFixed(1)} µs per trap (bound ≈ ${Math.round(1 / (used / (rate * seconds)))} traps/s per core)`);

@@ -5,18 +5,14 @@
  * snmpd answers one request at a time.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
 import { startNetprobe } from '../lib/service.ts';
 import { COMMUNITY, SNMP_TOOL_ENV, startSnmpd } from '../peers/snmpd.ts';
 
 const walks = Number(process.argv[2] ?? 5);
-const TICKS_PER_SECOND = 100;
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
-}
+const cpuMs = (pid: number) => processCpuSeconds(pid) * 1000;
 
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
