@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 /**
  * CPU affinity for the per-core scenarios: `taskset -a -p -c <cpus> <pid>` (every thread of the process,
@@ -9,9 +9,12 @@ export function pinToCpus(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
-/** Every CPU of the machine, as taskset spells the list. */
+/**
+ * Every CPU of the machine, as taskset spells the list: from os.cpus(), not availableParallelism(), which
+ * follows this process's own affinity and so reads 1 while it is pinned (and children inherit the pin).
+ */
 export function allCpus(): string {
-  return `0-${availableParallelism() - 1}`;
+  return `0-${cpus().length - 1}`;
 }
 
 /** Whether the per-core split can run: two CPUs at least (the measured one, and one for the load and the agent), and taskset. */
