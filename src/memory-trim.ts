@@ -13,6 +13,8 @@ export interface MemoryTrimOptions {
   minNewSpaceBytes: number;
 }
 
+const FIRST_TRIM_DELAY_MS = 500;
+
 export const MEMORY_TRIM_DEFAULTS: MemoryTrimOptions = { intervalMs: 30_000, idleUtilization: 0.02, minNewSpaceBytes: 4 * 1024 * 1024 };
 
 /**
@@ -20,7 +22,7 @@ export const MEMORY_TRIM_DEFAULTS: MemoryTrimOptions = { intervalMs: 30_000, idl
  * (parsing the MIB set at start, a trap flood, a load test) up to --max-semi-space-size and keeps it at
  * that size however long the process then idles: 20–30 MB of RSS that an idle service does not use. A
  * memory-reducing collection (the one V8 runs on a low-memory notification) shrinks it again, and compacts
- * the old generation. It runs once the service is ready, then whenever an interval passes with the event
+ * the old generation. It runs half a second after the service is ready, then whenever an interval passes with the event
  * loop idle and the young generation grown; a collection of the idle heap takes a few milliseconds.
  *
  * It needs `gc` (--expose-gc, in npm start and the container); without it, it does nothing.
@@ -40,8 +42,16 @@ export function startMemoryTrim(options: MemoryTrimOptions = MEMORY_TRIM_DEFAULT
     if (utilization < options.idleUtilization && newSpaceBytes() > options.minNewSpaceBytes) trimNow();
   }, options.intervalMs);
   timer.unref();
-  trimNow();
-  return { trimNow, stop: () => clearInterval(timer) };
+  // Shortly after start rather than at once: the first health checks are answered before the collection runs.
+  const first = setTimeout(trimNow, FIRST_TRIM_DELAY_MS);
+  first.unref();
+  return {
+    trimNow,
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
 }
 
 function newSpaceBytes(): number {

@@ -21,6 +21,12 @@ describe('memory given back after start (the service process, as npm start runs 
   it('shrinks the young generation that parsing the MIB set grew (20–30 MB without the trim)', async () => {
     // Parsing the standard MIB set at start grows the young generation to --max-semi-space-size; the
     // memory-reducing collection once the service is ready gives it back.
-    expect(await heapSpaceBytes(service, 'new')).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // The first trim runs half a second after ready: wait for it, a few seconds at most.
+    let newSpace = await heapSpaceBytes(service, 'new');
+    for (let i = 0; i < 50 && newSpace > 2 * 1024 * 1024; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      newSpace = await heapSpaceBytes(service, 'new');
+    }
+    expect(newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 });
