@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { allCpus, canPinPerCore, pinToCpus } from '../lib/affinity.ts';
+import { canPinPerCore, LOAD_CPU, MEASURED_CPU, pinPerCore } from '../lib/affinity.ts';
 import { runNodeHelper } from '../lib/children.ts';
 import { load, type LoadResult } from '../lib/load.ts';
 import type { Runtime } from '../../scripts/runtime.ts';
@@ -11,9 +11,6 @@ import { COMMUNITY, startSnmpd, type BenchSnmpd } from '../peers/snmpd.ts';
 
 const CONCURRENCY = 32;
 const SCENARIO = '1 SNMP GET';
-/** Per core: the measured process alone on this CPU; the load generator and snmpd on the other. */
-const MEASURED_CPU = '1';
-const LOAD_CPU = '0';
 
 interface DirectResult {
   requests: number;
@@ -81,7 +78,7 @@ export const snmpGetScenario: Scenario = {
         log('per core: skipped (needs two CPUs and taskset)');
         return rows;
       }
-      const perCore = await perCoreRuns({ registry, repeat, log, duration, snmpd, netprobe: netprobes[0], netprobeRun, exporterUrl: (url) => exporterLoad(url, duration) });
+      const perCore = await perCoreRuns({ registry, repeat, log, duration, snmpd, netprobe: netprobes[0], netprobeRun, exporterLoad: (url) => exporterLoad(url, duration) });
       return [...rows, ...perCoreRows(perCore)];
     } finally {
       await Promise.all([...netprobes.map((n) => n.stop()), wholeMachine?.stop(), exporter.stop(), snmpd.stop()]);
@@ -97,7 +94,7 @@ interface PerCoreContext {
   snmpd: BenchSnmpd;
   netprobe: Netprobe;
   netprobeRun(netprobe: Netprobe): Promise<LoadResult>;
-  exporterUrl(baseUrl: string): Promise<LoadResult>;
+  exporterLoad(baseUrl: string): Promise<LoadResult>;
 }
 
 /**
@@ -106,26 +103,23 @@ interface PerCoreContext {
  * the other core: what one core of each buys, without the two fighting the load generator for CPU.
  * Production's runtime only.
  */
-async function perCoreRuns({ registry, repeat, duration, log, snmpd, netprobe, netprobeRun, exporterUrl }: PerCoreContext): Promise<{ netprobe: LoadResult[]; exporter: LoadResult[] }> {
+async function perCoreRuns({ registry, repeat, duration, log, snmpd, netprobe, netprobeRun, exporterLoad }: PerCoreContext): Promise<{ netprobe: LoadResult[]; exporter: LoadResult[] }> {
   const exporter = await startSnmpExporter(registry, '1.3.6.1', { GOMAXPROCS: '1' });
   const runs = { netprobe: [] as LoadResult[], exporter: [] as LoadResult[] };
+  let unpin: (() => void) | undefined;
   try {
-    pinToCpus(process.pid, LOAD_CPU);
-    for (const pid of snmpd.pids) pinToCpus(pid, LOAD_CPU);
-    pinToCpus(netprobe.pid, MEASURED_CPU);
-    pinToCpus(exporter.pid, MEASURED_CPU);
+    unpin = pinPerCore({ measured: [netprobe.pid, exporter.pid], load: snmpd.pids });
     log(`per core: netprobe and snmp_exporter (GOMAXPROCS=1) on CPU ${MEASURED_CPU}, load and snmpd on CPU ${LOAD_CPU}; ${duration} s each`);
     await netprobeRun(netprobe);
-    await exporterUrl(exporter.baseUrl);
+    await exporterLoad(exporter.baseUrl);
     for (let i = 0; i < repeat; i++) {
       runs.netprobe.push(await netprobeRun(netprobe));
-      runs.exporter.push(await exporterUrl(exporter.baseUrl));
+      runs.exporter.push(await exporterLoad(exporter.baseUrl));
       log(`per core ${i + 1}/${repeat}: netprobe ${runs.netprobe[i].requestsPerSecond.toFixed(0)} req/s, snmp_exporter ${runs.exporter[i].requestsPerSecond.toFixed(0)} req/s`);
     }
     return runs;
   } finally {
-    pinToCpus(process.pid, allCpus());
-    for (const pid of snmpd.pids) pinToCpus(pid, allCpus());
+    unpin?.();
     await exporter.stop();
   }
 }

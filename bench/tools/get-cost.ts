@@ -4,7 +4,7 @@
  * CPU time (utime + stime from /proc) by the requests it answered: a figure that moves little with the
  * machine's load, unlike throughput, so it can guide work on the hot path.
  */
-import { allCpus, pinToCpus } from '../lib/affinity.ts';
+import { pinPerCore } from '../lib/affinity.ts';
 import { load } from '../lib/load.ts';
 import { processCpuSeconds } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
@@ -24,10 +24,7 @@ const netprobe = await startNetprobe(registry, {
     nodeFlags: process.env.NETPROBE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
   });
   const exporter = await startSnmpExporter(registry, '1.3.6.1', { GOMAXPROCS: '1' });
-  pinToCpus(process.pid, '0');
-  for (const pid of snmpd.pids) pinToCpus(pid, '0');
-  pinToCpus(netprobe.pid, '1');
-  pinToCpus(exporter.pid, '1');
+  const unpin = pinPerCore({ measured: [netprobe.pid, exporter.pid], load: snmpd.pids });
   const body = JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oids: [GET_OID] });
   const contenders = [
     { name: 'netprobe', pid: netprobe.pid, run: (s: number) => load({ url: `${netprobe.baseUrl}/snmp/get`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 32, duration: s }) },
@@ -42,7 +39,7 @@ const netprobe = await startNetprobe(registry, {
       console.log(`${c.name.padEnd(14)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${((used / result.ok) * 1e6).toFixed(1).padStart(6)} µs CPU per request  (CPU ${(used / (result.durationMs / 1000) * 100).toFixed(0)}%)`);
     }
   }
-  pinToCpus(process.pid, allCpus());
+  unpin();
 } finally {
   await registry.stopAll();
   uninstall();

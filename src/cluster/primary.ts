@@ -1,4 +1,3 @@
-import { startMemoryTrim } from '../memory-trim.ts';
 import type { Worker } from 'node:cluster';
 import type { Config } from '../config.ts';
 import { buildDeps, targetPolicy, trapEngineFor, type AppDeps } from '../deps.ts';
@@ -6,6 +5,7 @@ import { BusFanout } from '../events/fanout.ts';
 import { MemoryEngine } from '../events/memory-engine.ts';
 import type { TrapFilterFields } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
+import { startMemoryTrim } from '../memory-trim.ts';
 import { aggregateMetrics, PrometheusMetrics, type MetricsSnapshot } from '../metrics.ts';
 import { TargetResolver } from '../net/resolve.ts';
 import type { SubsystemStatus } from '../readiness.ts';

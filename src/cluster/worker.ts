@@ -1,4 +1,3 @@
-import { startMemoryTrim } from '../memory-trim.ts';
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../app.ts';
@@ -7,6 +6,7 @@ import { buildDeps, targetPolicy, trapEngineFor } from '../deps.ts';
 import { FollowerEngine } from '../events/follower-engine.ts';
 import type { TrapFilterFields } from '../events/trap-event.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { startMemoryTrim } from '../memory-trim.ts';
 import { PrometheusMetrics } from '../metrics.ts';
 import { TargetResolver } from '../net/resolve.ts';
 import { openRedis } from '../redis/connection.ts';

@@ -6,8 +6,6 @@ const SO_RCVBUFFORCE = 33;
 export interface ReceiveBufferOutcome {
   /** What the kernel granted (it reports twice the size set, its bookkeeping included). */
   grantedBytes: number;
-  /** How it was set: within net.core.rmem_max, or beyond it with SO_RCVBUFFORCE (CAP_NET_ADMIN). */
-  via: 'SO_RCVBUF' | 'SO_RCVBUFFORCE';
   /** Why SO_RCVBUFFORCE could not raise it, when it was tried and failed (EPERM without CAP_NET_ADMIN). */
   forceError?: string;
 }
@@ -21,17 +19,16 @@ export function sizeReceiveBuffer(socket: dgram.Socket, bytes: number): ReceiveB
   socket.setRecvBufferSize(bytes);
   const granted = socket.getRecvBufferSize();
   // The kernel doubles the value set; anything below that was capped.
-  if (granted >= bytes * 2) return { grantedBytes: granted, via: 'SO_RCVBUF' };
+  if (granted >= bytes * 2) return { grantedBytes: granted };
   const fd = socketFd(socket);
-  if (fd === undefined) return { grantedBytes: granted, via: 'SO_RCVBUF', forceError: 'no file descriptor' };
+  if (fd === undefined) return { grantedBytes: granted, forceError: 'no file descriptor' };
   let forceError: string | undefined;
   try {
     if (loadLibc().setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, intOption(bytes), 4) < 0) forceError = lastErrnoName();
   } catch (err) {
     forceError = err instanceof Error ? err.message : String(err);
   }
-  const after = socket.getRecvBufferSize();
-  return forceError === undefined ? { grantedBytes: after, via: 'SO_RCVBUFFORCE' } : { grantedBytes: after, via: 'SO_RCVBUF', forceError };
+  return { grantedBytes: socket.getRecvBufferSize(), ...(forceError === undefined ? {} : { forceError }) };
 }
 
 /** The descriptor of a bound dgram socket (Node keeps its handle under a symbol; Linux exposes the fd). */
