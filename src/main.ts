@@ -5,10 +5,10 @@ import { isClusterWorker, runWorker } from './cluster/worker.ts';
 import { formatConfigIssues, loadConfig, type Config } from './config.ts';
 import { buildDeps, targetPolicy, trapEngineFor } from './deps.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startMemoryTrim } from './memory-trim.ts';
 import { PrometheusMetrics } from './metrics.ts';
 import { openRedis } from './redis/connection.ts';
 import { TargetResolver } from './net/resolve.ts';
-import { startMemoryTrim } from './memory-trim.ts';
 import { listen, loadMibs, openTrapPort, startTraps, starting, stopOnSignal } from './startup.ts';
 
 /**

@@ -1,10 +1,10 @@
-import { sizeReceiveBuffer } from '../net/receive-buffer.ts';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { Config } from '../config.ts';
 import type { TrapBus, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import type { Logger } from '../logger.ts';
+import { sizeReceiveBuffer } from '../net/receive-buffer.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, peekV3Security, scopedPduRequestId, V3_FLAGS, WIRE_VERSIONS, type V3SecurityHeader } from './reply.ts';
 import type { MibResolver } from './mib.ts';
