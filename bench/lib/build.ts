@@ -16,7 +16,7 @@ export interface CompiledService {
 
 /**
  * Compiles src/ the way `npm run build` does (tsconfig.build.json), into a temporary directory so the
- * checkout's dist/ is left alone. node_modules is linked so the compiled code resolves its dependencies.
+ * checkout's dist/ is left alone, with links to what the service reads from the project's root.
  */
 export async function compileService(registry: ProcessRegistry): Promise<CompiledService> {
   const dir = registry.tempDir('netprobe-bench-build-');
@@ -31,7 +31,9 @@ export async function compileService(registry: ProcessRegistry): Promise<Compile
       if (!existsSync(join(outDir, 'main.js'))) throw new Error(`tsc emitted no dist/main.js: ${err.stdout ?? err}`);
     });
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    // What the service reads at run time from beside its package.json (PROJECT_ROOT): its dependencies, the
+    // standard MIB set and the console's files. Without mibs/ the compiled build would start with no MIBs.
+    for (const name of ['node_modules', 'mibs', 'console']) symlinkSync(join(ROOT, name), join(dir, name), 'dir');
   } catch (err) {
     remove();
     throw err;
