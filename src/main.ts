@@ -57,7 +57,7 @@ async function runSingle(config: Config, logger: Logger): Promise<void> {
   deps.forwarders.start();
   deps.readiness.set('http', 'up');
   logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');
-  startMemoryTrim();
+  startMemoryTrim(metrics);
   stopOnSignal({ server, deps, redis });
 }
 

@@ -69,7 +69,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const fanout = trapEngine instanceof MemoryEngine ? new BusFanout(deps.traps.bus, { epochMs: trapEngine.epochMs, maxInFlightBytes: WORKER_IPC_MAX_BYTES }) : undefined;
   cluster = new ClusterState({ supervisor, deps, mib, fanout, traps, httpPort });
   for (const worker of waiting.splice(0)) cluster.welcome(worker);
-  startMemoryTrim();
+  startMemoryTrim(metrics);
 
   exitOnSignal({ logger, redis }, async (signal) => {
     logger.info({ signal, timeoutMs: config.http.shutdownTimeoutMs, workers: supervisor.workers.length }, 'shutting down');

@@ -70,7 +70,7 @@ export async function runWorker(config: Config): Promise<void> {
   deps.readiness.set('http', 'up');
   logger.info({ pid: process.pid }, 'HTTP worker serving');
   link.send({ type: 'netprobe:serving' });
-  startMemoryTrim();
+  startMemoryTrim(metrics);
 }
 
 interface WorkerHandlers {

@@ -1,9 +1,10 @@
+import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
-import koffi from 'koffi';
 
 /**
- * The few libc socket calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE), through koffi, loaded on
- * first use. Linux only: the constants are the asm-generic values used by x86_64 and arm64.
+ * The few libc calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE, malloc_trim), through koffi,
+ * which is loaded on first use: a service that never needs them does not carry it (about 2 MB of RSS).
+ * Linux only: the constants are the asm-generic values used by x86_64 and arm64.
  */
 export const SOL_SOCKET = 1;
 
@@ -12,25 +13,44 @@ export interface Libc {
   setsockopt: (fd: number, level: number, name: number, value: Buffer, length: number) => number;
   bind: (fd: number, address: Buffer, length: number) => number;
   close: (fd: number) => number;
+  /** glibc only: undefined on another C library. */
+  mallocTrim: ((pad: number) => number) | undefined;
 }
 
+type Koffi = typeof import('koffi');
+
+let koffi: Koffi | undefined;
 let libc: Libc | undefined;
+
+/** koffi, loaded on first use (synchronously: it is a CommonJS native module). */
+export function loadKoffi(): Koffi {
+  return (koffi ??= createRequire(import.meta.url)('koffi') as Koffi);
+}
 
 export function loadLibc(): Libc {
   if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
+  const lib = loadKoffi().load('libc.so.6');
   libc = {
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
     bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
     close: lib.func('int close(int fd)'),
+    mallocTrim: optionalFunction(() => lib.func('int malloc_trim(size_t pad)')),
   };
   return libc;
 }
 
+function optionalFunction<F>(make: () => F): F | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The errno of the last failed libc call, by name (EPERM…). */
 export function lastErrnoName(): string {
-  const errno = koffi.errno();
+  const errno = loadKoffi().errno();
   const entry = Object.entries(osConstants.errno).find(([, value]) => value === errno);
   return entry ? entry[0] : `errno ${errno}`;
 }

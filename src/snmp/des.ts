@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import koffi from 'koffi';
+import { loadKoffi } from '../net/libc.ts';
 
 /**
  * SNMPv3 DES privacy without command-line flags.
@@ -26,7 +26,7 @@ export function ensureDesSupport(): DesSupport {
   if (support) return support;
   if (desCbcWorks()) return (support = 'native');
   try {
-    const self = koffi.load(null);
+    const self = loadKoffi().load(null);
     const loadProvider = self.func('void *OSSL_PROVIDER_load(void *libctx, const char *name)');
     // Loading a provider explicitly turns off the implicit default one, so keep it loaded alongside.
     loadProvider(null, 'default');
