@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BUS_ENGINES } from './events/bus-engine.ts';
 import { ForwarderListSchema } from './events/forwarders/schemas.ts';
@@ -385,6 +385,11 @@ function envNameFor(key: string, fromEnv: Map<string, string>): string | undefin
     if (key === path || key.startsWith(`${path}.`)) return name;
   }
   return undefined;
+}
+
+/** yaml, loaded only when a YAML configuration file is read. */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }
 
 function readConfigFile(fileName: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {

@@ -1,4 +1,5 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import type { ProbeMatch } from './types.ts';
 
 /**
@@ -11,7 +12,19 @@ import type { ProbeMatch } from './types.ts';
 
 /** Flags a request may give; RE2 always matches code points, so `u` is accepted and changes nothing. */
 export const EXPECT_FLAGS = 'imsu';
-const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+let engine: typeof RE2JS | undefined;
+
+/** re2js, loaded with the first pattern: a service whose probes expect none does not carry it (about 1 MB). */
+function re2(): typeof RE2JS {
+  return (engine ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
+}
+
+function flagBits(flags: string): number {
+  const { CASE_INSENSITIVE, MULTILINE, DOTALL } = re2();
+  const bits: Record<string, number> = { i: CASE_INSENSITIVE, m: MULTILINE, s: DOTALL, u: 0 };
+  return [...flags].reduce((all, flag) => all | (bits[flag] ?? 0), 0);
+}
 
 /** Program size × readBytes for one evaluation: about 50 ms at worst on one core (measured: 20–40 M steps/s). */
 export const MAX_EXPECT_COST = 2 ** 20;
@@ -29,9 +42,9 @@ export interface ExpectPattern {
 export type ExpectCompileResult = { ok: true; pattern: ExpectPattern } | { ok: false; reason: string };
 
 export function compileExpect(source: string, flags = ''): ExpectCompileResult {
-  const bits = [...flags].reduce((all, flag) => all | (FLAG_BITS[flag] ?? 0), 0);
+  const bits = flagBits(flags);
   try {
-    const regex = RE2JS.compile(source, bits);
+    const regex = re2().compile(source, bits);
     return { ok: true, pattern: { source, flags, programSize: regex.programSize(), regex } };
   } catch (err) {
     const reason = (err as Error).message.replace(/^error parsing regexp: /, '');

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
@@ -48,10 +49,12 @@ export function openRedis(config: RedisConfig, logger: Logger): RedisConnections
     connectTimeout: COMMAND_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
+  // Loaded here, not at import: a service without REDIS_URL does not carry ioredis (about 3 MB of RSS).
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
   const log = logger.child({ subsystem: 'redis' });
   const connections: Redis[] = [];
   const open = (name: string, extra: RedisOptions = {}) => {
-    const connection = new Redis(config.url!, { ...options, connectionName: name, ...extra });
+    const connection = new RedisClient(config.url!, { ...options, connectionName: name, ...extra });
     // Without a listener ioredis prints every failed attempt to the console; state changes are logged by their users.
     connection.on('error', (err: Error) => log.debug({ connection: name, err: { message: err.message } }, 'redis connection error'));
     connections.push(connection);
