@@ -141,8 +141,22 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * A copy of `piece` that does not keep `text` alive. V8 makes a slice of 13 characters or more a view into
+ * the string it was cut from, so a name or a DESCRIPTION kept in the MIB index would otherwise hold the
+ * whole file's text in memory (2 MB for the standard set). Identifiers repeat: each is copied once.
+ */
+function detach(piece: string, copies: Map<string, string>): string {
+  if (piece.length < 13) return piece;
+  let copy = copies.get(piece);
+  // Slicing a concatenation flattens it into a new string first: the copy (with one extra character).
+  if (copy === undefined) copies.set(piece, (copy = ` ${piece}`.slice(1)));
+  return copy;
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const copies = new Map<string, string>();
   let line = 1;
   let i = 0;
   const n = text.length;
@@ -188,7 +202,7 @@ function tokenize(text: string): Token[] {
         break;
       }
       for (let k = i; k < j; k++) if (text.charCodeAt(k) === 10) line++;
-      tokens.push({ kind: 'str', text: value, line: start });
+      tokens.push({ kind: 'str', text: detach(value, copies), line: start });
       i = j;
       continue;
     }
@@ -204,7 +218,7 @@ function tokenize(text: string): Token[] {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdPart(text.charCodeAt(j)) && !(text.charCodeAt(j) === 45 && text.charCodeAt(j + 1) === 45)) j++;
-      tokens.push({ kind: 'id', text: text.slice(i, j), line });
+      tokens.push({ kind: 'id', text: detach(text.slice(i, j), copies), line });
       i = j;
       continue;
     }

@@ -56,12 +56,17 @@ const MODULE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 /**
  * Translates between numeric OIDs and MIB names, and knows each object's syntax, access, enums, display
  * hint and INDEX. Modules come in three layers, each replacing same-named modules of the one below: the
- * bundled standard set, SNMP_MIB_DIRS, and uploads (POST /snmp/mibs, kept in MIB_STORE_DIR). The parsed
- * modules are kept; the index built from them is swapped whole when modules are added or removed.
+ * bundled standard set, SNMP_MIB_DIRS, and uploads (POST /snmp/mibs, kept in MIB_STORE_DIR). The index is
+ * swapped whole when modules are added or removed. Only uploaded modules are kept parsed: the files of the
+ * other two layers are parsed again for each change (a fraction of a second), rather than held in memory
+ * (2–3 MB for the standard set) for the rare upload.
  */
 export class MibResolver {
   private index: MibIndex;
-  private layers: Map<string, LoadedModule>[];
+  /** The uploaded layer, parsed. */
+  private uploaded: Map<string, LoadedModule>;
+  /** Reads and parses the bundled and SNMP_MIB_DIRS layers again. */
+  private readonly readFileLayers: () => Map<string, LoadedModule>[];
   private readonly storeDir: string | undefined;
   private readonly maxUploaded: number;
   private skippedFiles: SkippedMibFile[];
@@ -72,7 +77,8 @@ export class MibResolver {
   private readonly changeListeners = new Set<(change: MibChange) => void>();
 
   private constructor(layers: Map<string, LoadedModule>[], skipped: SkippedMibFile[], options: MibResolverOptions) {
-    this.layers = layers;
+    this.uploaded = layers[2];
+    this.readFileLayers = () => readFileLayers(options, []);
     this.storeDir = options.storeDir;
     this.maxUploaded = options.maxUploadedModules ?? 256;
     const built = buildIndex(layers);
@@ -82,8 +88,7 @@ export class MibResolver {
 
   static create(options: MibResolverOptions): MibResolver {
     const skipped: SkippedMibFile[] = [];
-    const bundled = readLayer([options.bundledDir ?? BUNDLED_MIB_DIR], 'bundled', skipped);
-    const dirs = readLayer(options.mibDirs, 'dir', skipped);
+    const [bundled, dirs] = readFileLayers(options, skipped);
     let uploaded = new Map<string, LoadedModule>();
     if (options.storeDir !== undefined) {
       mkdirSync(options.storeDir, { recursive: true });
@@ -261,22 +266,21 @@ export class MibResolver {
         }
       }
       if (problems.length > 0) throw unprocessable(problems);
-      const uploaded = new Map(this.layers[2]);
+      const uploaded = new Map(this.uploaded);
       for (const [name, module] of added) uploaded.set(name, module);
       if (uploaded.size > this.maxUploaded) {
         throw new AdapterError('UNPROCESSABLE', 'snmp', `at most ${this.maxUploaded} uploaded modules are kept (SNMP_MIB_UPLOAD_MAX_MODULES); delete some first`, {
           mibErrors: [],
         });
       }
-      const layers = [this.layers[0], this.layers[1], uploaded];
-      const built = buildIndex(layers);
+      const built = buildIndex([...this.readFileLayers(), uploaded]);
       const failed = built.problems.filter((p) => p.module !== undefined && added.has(p.module));
       if (failed.length > 0) throw unprocessable(failed);
       const kept = new Set(built.index.modules.map((m) => m.name));
       const lost = built.problems.filter((p) => p.module !== undefined && this.index.modules.some((m) => m.name === p.module) && !kept.has(p.module));
       if (lost.length > 0) throw unprocessable(lost.map((p) => ({ ...p, message: `the upload would unload ${p.module}: ${p.message}` })));
       for (const module of added.values()) await this.store(module);
-      this.layers = layers;
+      this.uploaded = uploaded;
       this.index = built.index;
       if (!options.replicated) this.changed({ op: 'upload', files: files.map(({ file, text }) => ({ file, text })) });
       return built.index.modules.filter((m) => added.has(m.name));
@@ -296,20 +300,21 @@ export class MibResolver {
       if (info.source !== 'uploaded') {
         throw new AdapterError('CONFLICT', 'snmp', `${moduleName} is a ${info.source === 'bundled' ? 'bundled' : 'SNMP_MIB_DIRS'} module; only uploaded modules can be deleted`);
       }
-      const uploaded = new Map(this.layers[2]);
+      const fileLayers = this.readFileLayers();
+      const current = allLayers([...fileLayers, this.uploaded]);
+      const uploaded = new Map(this.uploaded);
       const removed = uploaded.get(moduleName)!;
       uploaded.delete(moduleName);
-      const layers = [this.layers[0], this.layers[1], uploaded];
-      const replacement = layers[1].get(moduleName) ?? layers[0].get(moduleName);
+      const replacement = fileLayers[1].get(moduleName) ?? fileLayers[0].get(moduleName);
       const dependents = this.index.modules
-        .filter((m) => m.name !== moduleName && allLayers(this.layers).get(m.name)?.parsed.imports.some((i) => i.module === moduleName))
+        .filter((m) => m.name !== moduleName && current.get(m.name)?.parsed.imports.some((i) => i.module === moduleName))
         .map((m) => m.name);
       if (dependents.length > 0 && !replacement) {
         throw new AdapterError('CONFLICT', 'snmp', `${moduleName} is imported by ${dependents.join(', ')}: delete those first`, { dependents });
       }
-      const built = buildIndex(layers);
+      const built = buildIndex([...fileLayers, uploaded]);
       if (this.storeDir !== undefined) await unlink(join(this.storeDir, storedFileName(removed.parsed.name))).catch(ignoreMissing);
-      this.layers = layers;
+      this.uploaded = uploaded;
       this.index = built.index;
       if (!options.replicated) this.changed({ op: 'remove', module: moduleName });
     });
@@ -433,6 +438,11 @@ function buildIndex(layers: readonly Map<string, LoadedModule>[]): { index: MibI
 
 function toSkipped(problem: MibProblem): SkippedMibFile {
   return { file: problem.file, reason: `${problem.module ? `${problem.module}: ` : ''}line ${problem.line}: ${problem.message}` };
+}
+
+/** The bundled layer and the SNMP_MIB_DIRS layer, read and parsed from their files. */
+function readFileLayers(options: MibResolverOptions, skipped: SkippedMibFile[]): Map<string, LoadedModule>[] {
+  return [readLayer([options.bundledDir ?? BUNDLED_MIB_DIR], 'bundled', skipped), readLayer(options.mibDirs, 'dir', skipped)];
 }
 
 /** Reads the MIB files of `dirs` into one layer; later files do not replace earlier modules of the same name. */
