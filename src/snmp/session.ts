@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
 import type { SnmpTarget } from './schemas.ts';
-import { AgentSocket, type RejectReason } from './agent-socket.ts';
+import { AgentSocket, type AgentSocketStats, type RejectReason } from './agent-socket.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';
 import { findImpossibleVarbind, PDU_TAGS, WIRE_VERSIONS } from './reply.ts';
@@ -86,6 +86,11 @@ export class SnmpSession {
 
   get isOpen(): boolean {
     return this.open;
+  }
+
+  /** What the session's socket did with the datagrams it received (undefined before the first request). */
+  get socketStats(): AgentSocketStats | undefined {
+    return this.socket?.stats;
   }
 
   onClose(listener: () => void): void {
