@@ -81,6 +81,9 @@ function readInteger(buf: Buffer, offset: number, limit: number): number {
   return readIntegerContent(buf, pos, contentLength);
 }
 
+/** Where OIDs are spelled out before becoming one flat string (grown on demand, reused: no rope to flatten later). */
+let scratch = Buffer.allocUnsafe(256);
+
 /**
  * OID content as net-snmp's reader turns it into a string (including its 32-bit arithmetic and its split of
  * the first subidentifier into floor(v / 40) and v % 40). Empty content and a last subidentifier without its
@@ -88,8 +91,12 @@ function readInteger(buf: Buffer, offset: number, limit: number): number {
  */
 function readOidContent(buf: Buffer, pos: number, end: number): string {
   if (pos === end || (buf[end - 1] & 0x80) !== 0) fail('empty or truncated OID', pos);
+  // At most 11 characters per subidentifier byte ('.' and 10 digits), plus the first split in two.
+  const room = 11 * (end - pos) + 12;
+  if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, 2 * scratch.length));
+  const out = scratch;
+  let length = 0;
   let value = 0;
-  let oid = '';
   let first = true;
   for (let i = pos; i < end; i++) {
     const byte = buf[i];
@@ -98,15 +105,38 @@ function readOidContent(buf: Buffer, pos: number, end: number): string {
     if ((byte & 0x80) === 0) {
       const arc = value >>> 0;
       if (first) {
-        oid = `${(arc / 40) >> 0}.${arc % 40}`;
+        length = writeDecimal(out, length, (arc / 40) >> 0);
+        out[length++] = DOT;
+        length = writeDecimal(out, length, arc % 40);
         first = false;
       } else {
-        oid += `.${arc}`;
+        out[length++] = DOT;
+        length = writeDecimal(out, length, arc);
       }
       value = 0;
     }
   }
-  return oid;
+  return out.toString('latin1', 0, length);
+}
+
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/** Writes a non-negative integer below 2^32 in decimal at `at`; returns the end. */
+function writeDecimal(out: Buffer, at: number, n: number): number {
+  if (n < 10) {
+    out[at] = ZERO + n;
+    return at + 1;
+  }
+  let digits = 2;
+  for (let v = n; v >= 100; v = Math.floor(v / 10)) digits++;
+  let v = n;
+  for (let i = at + digits - 1; i >= at; i--) {
+    const q = Math.floor(v / 10);
+    out[i] = ZERO + (v - q * 10);
+    v = q;
+  }
+  return at + digits;
 }
 
 /** The value element at `offset` (ending exactly at `end`), decoded as net-snmp's readVarbindValue does. */

@@ -239,5 +239,21 @@ export function fitsCounter64(bytes: Buffer): boolean {
 
 /** Dotted decimal with at least two arcs under 0, 1 or 2: what a decoded OID must look like (the decoder yields "0.NaN" for an empty one, "3.7" for 2.47). */
 export function isWellFormedOid(oid: string): boolean {
-  return /^[0-2](\.\d+)+$/.test(oid);
+  // /^[0-2](\.\d+)+$/, scanned by hand: every varbind of every reply is checked.
+  const n = oid.length;
+  if (n < 3) return false;
+  const first = oid.charCodeAt(0);
+  if (first < 0x30 || first > 0x32) return false;
+  let i = 1;
+  while (i < n) {
+    if (oid.charCodeAt(i) !== 0x2e) return false;
+    const start = ++i;
+    while (i < n) {
+      const c = oid.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+    }
+    if (i === start) return false;
+  }
+  return true;
 }

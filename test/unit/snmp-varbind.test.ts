@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VarbindJsonSchema } from '../../src/snmp/schemas.ts';
 import { MibResolver } from '../../src/snmp/mib.ts';
-import { counter64ToDecimal, decimalToCounter64, printableText, TYPE_TAGS, varbindToJson } from '../../src/snmp/varbind.ts';
+import { counter64ToDecimal, decimalToCounter64, isWellFormedOid, printableText, TYPE_TAGS, varbindToJson } from '../../src/snmp/varbind.ts';
 
 const mib = MibResolver.create({ mibDirs: [] });
 const json = (type: number, value: unknown, oid = '1.3.6.1.2.1.1.5.0') => varbindToJson({ oid, type, value }, mib);
@@ -123,5 +123,22 @@ describe('printableText', () => {
       }),
       { numRuns: 20000 },
     );
+  });
+});
+
+describe('isWellFormedOid', () => {
+  it('is exactly /^[0-2](\\.\\d+)+$/', () => {
+    const regex = /^[0-2](\.\d+)+$/;
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '9', '.', 'a', ' ', '٣'), maxLength: 12 }),
+      fc.array(fc.nat(300), { minLength: 1, maxLength: 6 }).map((arcs) => arcs.join('.')),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(isWellFormedOid(s)).toBe(regex.test(s));
+      }),
+      { numRuns: 20000 },
+    );
+    for (const s of ['1.3', '0.0', '2.999.1', '1', '1.', '.1.3', '3.1', '12.3', '1..3', '0.NaN']) expect(isWellFormedOid(s)).toBe(regex.test(s));
   });
 });
