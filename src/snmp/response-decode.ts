@@ -10,7 +10,9 @@ import { TYPE_TAGS, type WireVarbind } from './varbind.ts';
  * INTEGER and the unsigned types, a dotted string for OIDs and IpAddress, null for Null and the exceptions),
  * but only for a strictly well-formed message: every length consistent with its parent, nothing left over.
  * Anything else — a type net-snmp decodes oddly (BIT STRING), a length net-snmp reads leniently, an encoding
- * it would reject — is a ResponseDecodeError, and the caller hands the datagram to the library as before.
+ * it would reject, a value it decodes into an impossible one (an OID whose first arc is above 2, a Counter64
+ * wider than 64 bits: what reply.ts findImpossibleVarbind looks for) — is a ResponseDecodeError, and the
+ * caller hands the datagram to the library as before. So what this decoder returns is always possible.
  * The differential tests (test/unit/snmp-response-decode.test.ts) hold it to the library's output.
  *
  * No I/O; decodeResponse() throws ResponseDecodeError, and nothing else, on any input.
@@ -105,6 +107,7 @@ function readOidContent(buf: Buffer, pos: number, end: number): string {
     if ((byte & 0x80) === 0) {
       const arc = value >>> 0;
       if (first) {
+        if (arc >= 120) fail('an OID whose first arc is above 2 is left to the library', pos);
         length = writeDecimal(out, length, (arc / 40) >> 0);
         out[length++] = DOT;
         length = writeDecimal(out, length, arc % 40);
@@ -159,9 +162,14 @@ function readValue(buf: Buffer, offset: number, end: number, type: number): unkn
       mustEnd(pos + contentLength, end);
       return readIntegerContent(buf, pos, contentLength) !== 0;
     }
-    case TYPE_TAGS.OctetString:
-    case TYPE_TAGS.Opaque:
     case TYPE_TAGS.Counter64: {
+      const pos = readHeader(buf, offset, end, type);
+      mustEnd(pos + contentLength, end);
+      if (contentLength > 8 && !(contentLength === 9 && buf[pos] === 0)) fail('a Counter64 wider than 64 bits is left to the library', offset);
+      return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, end);
+    }
+    case TYPE_TAGS.OctetString:
+    case TYPE_TAGS.Opaque: {
       const pos = readHeader(buf, offset, end, type);
       mustEnd(pos + contentLength, end);
       return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, end);

@@ -141,9 +141,18 @@ export class SnmpSession {
     if (!req || this.session.proxy || req.message.version !== response.version || req.message.community !== response.community) return false;
     this.session.unregisterRequest(response.requestId);
     const { version, community, requestId: id, errorStatus, errorIndex, varbinds } = response;
-    req.onResponse(req, { version, community, pdu: { type: PDU_TAGS.response, id, errorStatus, errorIndex, varbinds } });
+    // The decoder's varbinds are always possible: the request's callback (called from here) need not check them.
+    this.deliveringDecoded = true;
+    try {
+      req.onResponse(req, { version, community, pdu: { type: PDU_TAGS.response, id, errorStatus, errorIndex, varbinds } });
+    } finally {
+      this.deliveringDecoded = false;
+    }
     return true;
   }
+
+  /** True while deliverResponse hands the library a reply our decoder made (see response-decode.ts). */
+  private deliveringDecoded = false;
 
   close(): void {
     if (!this.open) return;
@@ -193,7 +202,7 @@ export class SnmpSession {
         send((err, result) =>
           settle(() => {
             if (err) return reject(mapSnmpError(err, ctx()));
-            const impossible = Array.isArray(result) ? findImpossibleVarbind(result) : undefined;
+            const impossible = Array.isArray(result) && !this.deliveringDecoded ? findImpossibleVarbind(result) : undefined;
             if (impossible) return reject(badVarbindError(impossible, this.spec.address, this.spec.target.port));
             resolve(result as T);
           }),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findImpossibleVarbind } from '../../src/snmp/reply.ts';
 import { decodeResponse, ResponseDecodeError } from '../../src/snmp/response-decode.ts';
 import { TYPE_TAGS, type WireVarbind } from '../../src/snmp/varbind.ts';
 import { libraryDecodeResponse, libraryEncodeResponse, libraryPduType, type ResponseSpec } from '../helpers/net-snmp-codec.ts';
@@ -20,7 +21,7 @@ const varbind: fc.Arbitrary<WireVarbind> = fc.oneof(
   fc.record({ oid, type: fc.constant(TYPE_TAGS.IpAddress), value: fc.ipV4() }),
   fc.record({ oid, type: fc.constantFrom(TYPE_TAGS.Counter32, TYPE_TAGS.Gauge32, TYPE_TAGS.TimeTicks), value: u32 }),
   fc.record({ oid, type: fc.constant(TYPE_TAGS.Opaque), value: bytes(20) }),
-  fc.record({ oid, type: fc.constant(TYPE_TAGS.Counter64), value: bytes(9) }),
+  fc.record({ oid, type: fc.constant(TYPE_TAGS.Counter64), value: fc.oneof(bytes(8), bytes(8).map((b) => Buffer.concat([Buffer.from([0]), b]))) }),
   fc.record({ oid, type: fc.constantFrom(TYPE_TAGS.NoSuchObject, TYPE_TAGS.NoSuchInstance, TYPE_TAGS.EndOfMibView), value: fc.constant(null) }),
 ).map(({ oid, type, value }) => ({ oid, type, value })); // plain objects, as writeVarbinds calls hasOwnProperty
 
@@ -56,6 +57,8 @@ function expectAgreement(buffer: Buffer): boolean {
   const ours = decodeOrTypedError(buffer);
   if (ours instanceof ResponseDecodeError) return false;
   expect(library(buffer)).toStrictEqual(ours);
+  // What it returns is always possible: the session skips findImpossibleVarbind for it.
+  expect(findImpossibleVarbind(ours.varbinds)).toBeUndefined();
   expect(libraryPduType(buffer)).toBe(0xa2);
   return true;
 }
@@ -125,6 +128,12 @@ describe('decodeResponse (v1/v2c Response, the request path)', () => {
     const five = libraryEncodeResponse({ ...spec, varbinds: [{ oid: '1.3.6.1', type: TYPE_TAGS.OctetString, value: Buffer.alloc(5) }] });
     bad(five.fill(0x40, five.length - 7, five.length - 6));
     bad(Buffer.from(valid).fill(3, 4, 5)); // msgVersion 3
+    // What the library decodes into impossible values: an OID value "3.7" (first subidentifier 127), a 72-bit Counter64.
+    const oidValue = libraryEncodeResponse({ ...spec, varbinds: [{ oid: '1.3.6.1', type: TYPE_TAGS.ObjectIdentifier, value: '2.47.1' }] });
+    expect(libraryDecodeResponse(oidValue).varbinds[0].value).toBe('3.7.1');
+    bad(oidValue);
+    bad(libraryEncodeResponse({ ...spec, varbinds: [{ oid: '1.3.6.1', type: TYPE_TAGS.Counter64, value: Buffer.alloc(9, 1) }] }));
+    expect(decodeResponse(libraryEncodeResponse({ ...spec, varbinds: [{ oid: '1.3.6.1', type: TYPE_TAGS.Counter64, value: Buffer.from('00ffffffffffffffff', 'hex') }] })).varbinds[0].value).toEqual(Buffer.from('00ffffffffffffffff', 'hex'));
     expect(libraryPduType(valid)).toBe(0xa2);
   });
 });
