@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BerReader } from 'asn1-ber';
 import snmp from 'net-snmp';
+import type { DecodedResponse } from '../../src/snmp/response-decode.ts';
 import type { WireVarbind } from '../../src/snmp/varbind.ts';
 
 /**
@@ -43,14 +44,8 @@ function internals(): { Message: MessageClass; simplePdu: object } {
 
 const { Message, simplePdu } = internals();
 
-export interface ResponseSpec {
-  version: number;
-  community: string;
-  requestId: number;
-  errorStatus: number;
-  errorIndex: number;
-  varbinds: WireVarbind[];
-}
+/** A Response's fields, as our decoder gives them. */
+export type ResponseSpec = DecodedResponse;
 
 /**
  * A Response message as net-snmp encodes a PDU: its writer does all the BER (varbinds through writeVarbinds),
