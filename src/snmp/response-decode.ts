@@ -83,8 +83,8 @@ function readInteger(buf: Buffer, offset: number, limit: number): number {
   return readIntegerContent(buf, pos, contentLength);
 }
 
-/** Where OIDs are spelled out before becoming one flat string (grown on demand, reused: no rope to flatten later). */
-let scratch = Buffer.allocUnsafe(256);
+/** Where OIDs are spelled out before becoming one flat string (reused: no rope for the walk to flatten later). */
+const scratch = Buffer.allocUnsafe(1024);
 
 /**
  * OID content as net-snmp's reader turns it into a string (including its 32-bit arithmetic and its split of
@@ -94,9 +94,9 @@ let scratch = Buffer.allocUnsafe(256);
 function readOidContent(buf: Buffer, pos: number, end: number): string {
   if (pos === end || (buf[end - 1] & 0x80) !== 0) fail('empty or truncated OID', pos);
   // At most 11 characters per subidentifier byte ('.' and 10 digits), plus the first split in two.
+  // A longer OID than any real one (an agent's bytes are untrusted) gets a buffer of its own, not kept.
   const room = 11 * (end - pos) + 12;
-  if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, 2 * scratch.length));
-  const out = scratch;
+  const out = room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
   let length = 0;
   let value = 0;
   let first = true;

@@ -116,6 +116,9 @@ describe('decodeResponse (v1/v2c Response, the request path)', () => {
     const spec: ResponseSpec = { version: 1, community: 'public', requestId: 7, errorStatus: 0, errorIndex: 0, varbinds: [{ oid: '1.3.6.1.2.1.1.5.0', type: TYPE_TAGS.OctetString, value: Buffer.from('x') }] };
     const valid = libraryEncodeResponse(spec);
     expect(decodeResponse(valid)).toStrictEqual(libraryDecodeResponse(valid));
+    // A very long OID (1 000 bytes of content) decodes alike.
+    const long = libraryEncodeResponse({ ...spec, varbinds: [{ oid: `1.3${'.4294967295'.repeat(200)}`, type: TYPE_TAGS.ObjectIdentifier, value: `1.3${'.1'.repeat(500)}` }] });
+    expect(decodeResponse(long)).toStrictEqual(libraryDecodeResponse(long));
     const bad = (buffer: Buffer) => expect(() => decodeResponse(buffer)).toThrow(ResponseDecodeError);
     bad(Buffer.concat([valid, Buffer.from([0])])); // trailing bytes
     bad(valid.subarray(0, valid.length - 1)); // truncated
