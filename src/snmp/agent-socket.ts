@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { peekReply, PDU_TAGS, type ReplyHeader } from './reply.ts';
+import { peekReply, PDU_TAGS, WIRE_VERSIONS, type ReplyHeader } from './reply.ts';
+import { decodeResponse, type DecodedResponse } from './response-decode.ts';
 
 /** What the socket needs from the session that owns it, to settle requests the library cannot. */
 export interface AgentSocketOwner {
@@ -11,6 +12,12 @@ export interface AgentSocketOwner {
    * request as it was before the library handled the datagram (the library may have dropped it already).
    */
   rejectRequest(requestId: number, reason: RejectReason, pending?: object): void;
+  /**
+   * A v1/v2c Response this socket decoded itself (response-decode.ts): settle its pending request exactly as
+   * the library would have. False when the session cannot (no such request, a community or version the
+   * request did not use): the datagram then goes to the library as any other.
+   */
+  deliverResponse(response: DecodedResponse): boolean;
   /** The agent's port is unreachable (ICMP): every pending request fails now rather than at its timeout. */
   failAll(error: Error): void;
 }
@@ -24,6 +31,8 @@ export type RejectReason =
 export interface AgentSocketStats {
   /** Datagrams dropped before the library saw them, by reason. */
   dropped: { notSnmp: number; wrongVersion: number; wrongSource: number };
+  /** v1/v2c Responses decoded by response-decode.ts and delivered without the library's decoder. */
+  decoded: number;
 }
 
 type Send = (error: Error | null) => void;
@@ -38,6 +47,9 @@ type QueuedSend = { buffer: Buffer; offset: number; length: number; callback?: S
  *   v1/v2c PDU other than a Response (a Report crashes the library), never reaches the library; when
  *   it carries the id of a pending request, that request fails at once as a protocol error.
  * - A datagram the library cannot decode, or one that makes it throw, fails its request at once.
+ * - A well-formed v1/v2c Response is decoded here (response-decode.ts, cheaper than the library's decoder,
+ *   and identical in result) and handed to the session, which settles the request as the library would;
+ *   anything the decoder does not accept takes the path above, unchanged.
  */
 export class AgentSocket extends EventEmitter {
   private readonly socket: dgram.Socket;
@@ -48,7 +60,7 @@ export class AgentSocket extends EventEmitter {
   private libraryOnMessage: ((buffer: Buffer) => void) | undefined;
   /** The datagram the library is decoding right now (it decodes synchronously), to tie a decode error to it. */
   private current: { header: ReplyHeader; buffer: Buffer } | undefined;
-  readonly stats: AgentSocketStats = { dropped: { notSnmp: 0, wrongVersion: 0, wrongSource: 0 } };
+  readonly stats: AgentSocketStats = { dropped: { notSnmp: 0, wrongVersion: 0, wrongSource: 0 }, decoded: 0 };
 
   private readonly agent: { address: string; port: number };
   private readonly wireVersion: number;
@@ -149,6 +161,7 @@ export class AgentSocket extends EventEmitter {
       this.stats.dropped.wrongSource++;
       return;
     }
+    if (this.wireVersion !== WIRE_VERSIONS['3'] && this.deliverDecoded(buffer)) return;
     const header = peekReply(buffer);
     if (!header) {
       this.stats.dropped.notSnmp++;
@@ -176,5 +189,25 @@ export class AgentSocket extends EventEmitter {
     } finally {
       this.current = undefined;
     }
+  }
+
+  /** True when the datagram was a well-formed Response of this version and the session settled its request with it. */
+  private deliverDecoded(buffer: Buffer): boolean {
+    let response: DecodedResponse;
+    try {
+      response = decodeResponse(buffer);
+    } catch {
+      return false; // a ResponseDecodeError: the library decides, as before
+    }
+    if (response.version !== this.wireVersion) return false;
+    const pending = this.owner.pendingRequest(response.requestId);
+    if (pending === undefined) return false;
+    try {
+      if (!this.owner.deliverResponse(response)) return false;
+    } catch (error) {
+      this.owner.rejectRequest(response.requestId, { kind: 'libraryFault', error }, pending);
+    }
+    this.stats.decoded++;
+    return true;
   }
 }

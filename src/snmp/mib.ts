@@ -197,17 +197,42 @@ export class MibResolver {
     return found && (found.suffix === '' ? found.node.qualified : `${found.node.qualified}.${found.suffix}`);
   }
 
-  /** The node of the longest known prefix of `numericOid`, and the rest ('' for the node itself). */
+  /**
+   * The node of the longest known prefix of `numericOid`, and the rest ('' for the node itself). A walk asks for
+   * every instance of a column in a row: when the last node found has nothing under it in the index, an OID under
+   * it is its instance without probing the index prefix by prefix.
+   */
   lookup(numericOid: string): { node: MibNode; suffix: string } | undefined {
     const oid = numericOid.charCodeAt(0) === 46 ? numericOid.slice(1) : numericOid;
+    let memo = this.lookupMemo;
+    if (memo?.index !== this.index) memo = this.lookupMemo = { index: this.index, leaves: new Map() };
+    const last = memo.lastLeaf;
+    if (last !== undefined && inSubtree(last.oid, oid)) return { node: last.node, suffix: oid.slice(last.oid.length + 1) };
     const byOid = this.index.byOid;
     let end = oid.length;
     for (;;) {
-      const node = byOid.get(end === oid.length ? oid : oid.slice(0, end));
-      if (node !== undefined) return { node, suffix: end === oid.length ? '' : oid.slice(end + 1) };
+      const prefix = end === oid.length ? oid : oid.slice(0, end);
+      const node = byOid.get(prefix);
+      if (node !== undefined) {
+        if (end < oid.length && this.isLeaf(memo.leaves, node, prefix)) memo.lastLeaf = { oid: prefix, node };
+        return { node, suffix: end === oid.length ? '' : oid.slice(end + 1) };
+      }
       end = oid.lastIndexOf('.', end - 1);
       if (end <= 0) return undefined;
     }
+  }
+
+  /** lookup's memory for one index: which nodes have no node under them, and the last such node it found. */
+  private lookupMemo: { index: MibIndex; leaves: Map<MibNode, boolean>; lastLeaf?: { oid: string; node: MibNode } } | undefined;
+
+  /** True when no node of the index lies under this one. */
+  private isLeaf(leaves: Map<MibNode, boolean>, node: MibNode, oid: string): boolean {
+    let leaf = leaves.get(node);
+    if (leaf === undefined) {
+      leaf = this.oidsUnder(oid).length === 0;
+      leaves.set(node, leaf);
+    }
+    return leaf;
   }
 
   columnsOf(entry: MibNode): readonly MibNode[] {

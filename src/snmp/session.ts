@@ -2,10 +2,11 @@ import { hash } from 'node:crypto';
 import snmp from 'net-snmp';
 import { AdapterError } from '../errors.ts';
 import type { SnmpTarget } from './schemas.ts';
-import { AgentSocket, type RejectReason } from './agent-socket.ts';
+import { AgentSocket, type AgentSocketStats, type RejectReason } from './agent-socket.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';
-import { findImpossibleVarbind, WIRE_VERSIONS } from './reply.ts';
+import { findImpossibleVarbind, PDU_TAGS, WIRE_VERSIONS } from './reply.ts';
+import type { DecodedResponse } from './response-decode.ts';
 import { toLibraryUser } from './usm.ts';
 import type { WireVarbind } from './varbind.ts';
 
@@ -14,6 +15,17 @@ type Callback<T> = (err: unknown, result?: T) => void;
 /** A request net-snmp is waiting on (its Req object). */
 interface LibraryRequest {
   responseCb(err: unknown): void;
+  /** The request message: a v1/v2c reply must carry its version and community. */
+  message: { version: number; community?: string };
+  /** Session.prototype.onSimpleGetResponse: error-status handling, then the operation's feedCb. */
+  onResponse(req: LibraryRequest, message: LibraryResponseMessage): void;
+}
+
+/** What onResponse and the operations' feedCb read of a decoded v1/v2c message (net-snmp's Message). */
+interface LibraryResponseMessage {
+  version: number;
+  community: string;
+  pdu: { type: number; id: number; errorStatus: number; errorIndex: number; varbinds: WireVarbind[] };
 }
 
 interface LibrarySession {
@@ -29,6 +41,8 @@ interface LibrarySession {
   unregisterRequest(id: number): LibraryRequest | null;
   /** Fails every pending request with this error. */
   cancelRequests(error: Error): void;
+  /** Set on a session that forwards for a proxy agent (never here; such a session keeps the library's path). */
+  proxy?: unknown;
 }
 
 export interface SessionTarget {
@@ -74,6 +88,11 @@ export class SnmpSession {
     return this.open;
   }
 
+  /** What the session's socket did with the datagrams it received (undefined before the first request). */
+  get socketStats(): AgentSocketStats | undefined {
+    return this.socket?.stats;
+  }
+
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
@@ -101,6 +120,7 @@ export class SnmpSession {
     return new AgentSocket(type, agent, WIRE_VERSIONS[this.spec.target.version], {
       pendingRequest: (id) => this.session.reqs[id],
       rejectRequest: (id, reason, pending) => this.rejectRequest(id, reason, pending as LibraryRequest | undefined),
+      deliverResponse: (response) => this.deliverResponse(response),
       failAll: (error) => this.session.cancelRequests(error),
     });
   }
@@ -109,6 +129,30 @@ export class SnmpSession {
     const request = this.session.unregisterRequest(id) ?? pending;
     request?.responseCb(rejectionError(reason, this.spec.address, this.spec.target.port));
   }
+
+  /**
+   * Settles a request with a Response the socket decoded, as net-snmp's Session.prototype.onMsg does for a
+   * v1/v2c Response (no security processing or time window in v1/v2c): the request leaves the pending set,
+   * then onResponse checks error-status and feeds the varbinds to the operation. A version or community the
+   * request did not use, or a proxy session, is left to the library (it reports the mismatch).
+   */
+  private deliverResponse(response: DecodedResponse): boolean {
+    const req = this.session.reqs[response.requestId];
+    if (!req || this.session.proxy || req.message.version !== response.version || req.message.community !== response.community) return false;
+    this.session.unregisterRequest(response.requestId);
+    const { version, community, requestId: id, errorStatus, errorIndex, varbinds } = response;
+    // The decoder's varbinds are always possible: the request's callback (called from here) need not check them.
+    this.deliveringDecoded = true;
+    try {
+      req.onResponse(req, { version, community, pdu: { type: PDU_TAGS.response, id, errorStatus, errorIndex, varbinds } });
+    } finally {
+      this.deliveringDecoded = false;
+    }
+    return true;
+  }
+
+  /** True while deliverResponse hands the library a reply our decoder made (see response-decode.ts). */
+  private deliveringDecoded = false;
 
   close(): void {
     if (!this.open) return;
@@ -158,7 +202,7 @@ export class SnmpSession {
         send((err, result) =>
           settle(() => {
             if (err) return reject(mapSnmpError(err, ctx()));
-            const impossible = Array.isArray(result) ? findImpossibleVarbind(result) : undefined;
+            const impossible = Array.isArray(result) && !this.deliveringDecoded ? findImpossibleVarbind(result) : undefined;
             if (impossible) return reject(badVarbindError(impossible, this.spec.address, this.spec.target.port));
             resolve(result as T);
           }),

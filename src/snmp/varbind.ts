@@ -68,8 +68,6 @@ const EXCEPTION_TYPES: Partial<Record<number, VarbindTypeName>> = {
   [TYPE_TAGS.EndOfMibView]: 'EndOfMibView',
 };
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Turns a net-snmp varbind into its JSON form. Pure, and total: a value that does not fit its type
  * (garbage from a peer) becomes hex or null rather than an exception.
@@ -151,17 +149,17 @@ function toBytes(value: unknown): Buffer | undefined {
   return undefined;
 }
 
-/** The text when the bytes are valid UTF-8 without control characters (tab, CR and LF allowed). */
+/**
+ * The text when the bytes are valid UTF-8 without control characters (tab, CR and LF allowed): what a strict
+ * TextDecoder (which drops a leading byte-order mark) gives, checked without decoding and without the decoder's
+ * exception for the many binary values of a walk (MAC addresses, bit masks).
+ */
 export function printableText(bytes: Uint8Array): string | undefined {
-  if (isPrintableAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-  let text: string;
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text) ? undefined : text;
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (isPrintableAscii(bytes)) return buffer.toString('latin1', 0, bytes.length);
+  if (!isPrintableUtf8(bytes)) return undefined;
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return buffer.toString('utf8', start, bytes.length);
 }
 
 /** The common case, checked without decoding: printable ASCII plus tab, CR and LF. */
@@ -169,6 +167,49 @@ function isPrintableAscii(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * Well-formed UTF-8 as the WHATWG decoder accepts it (no overlong forms, surrogates or code points past
+ * U+10FFFF, no truncated sequence) encoding no C0 control but tab, LF and CR, no DEL and no C1 control.
+ */
+function isPrintableUtf8(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
+      i++;
+      continue;
+    }
+    let low = 0x80;
+    let high = 0xbf;
+    let more: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      more = 1;
+      if (b === 0xc2) low = 0xa0; // C2 80..9F are the C1 controls U+0080..U+009F
+    } else if (b >= 0xe0 && b <= 0xef) {
+      more = 2;
+      if (b === 0xe0) low = 0xa0;
+      else if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      more = 3;
+      if (b === 0xf0) low = 0x90;
+      else if (b === 0xf4) high = 0x8f;
+    } else {
+      return false;
+    }
+    if (i + more >= n) return false;
+    const second = bytes[i + 1];
+    if (second < low || second > high) return false;
+    for (let k = 2; k <= more; k++) {
+      const c = bytes[i + k];
+      if (c < 0x80 || c > 0xbf) return false;
+    }
+    i += more + 1;
   }
   return true;
 }
@@ -198,5 +239,21 @@ export function fitsCounter64(bytes: Buffer): boolean {
 
 /** Dotted decimal with at least two arcs under 0, 1 or 2: what a decoded OID must look like (the decoder yields "0.NaN" for an empty one, "3.7" for 2.47). */
 export function isWellFormedOid(oid: string): boolean {
-  return /^[0-2](\.\d+)+$/.test(oid);
+  // /^[0-2](\.\d+)+$/, scanned by hand: every varbind of every reply is checked.
+  const n = oid.length;
+  if (n < 3) return false;
+  const first = oid.charCodeAt(0);
+  if (first < 0x30 || first > 0x32) return false;
+  let i = 1;
+  while (i < n) {
+    if (oid.charCodeAt(i) !== 0x2e) return false;
+    const start = ++i;
+    while (i < n) {
+      const c = oid.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+    }
+    if (i === start) return false;
+  }
+  return true;
 }

@@ -3,29 +3,26 @@ export const WALK_STOP_REASONS = ['endOfSubtree', 'endOfMibView', 'nonIncreasing
 export type WalkStopReason = (typeof WALK_STOP_REASONS)[number];
 
 export function inSubtree(root: string, oid: string): boolean {
-  return oid.startsWith(`${root}.`);
+  return oid.length > root.length && oid.charCodeAt(root.length) === DOT && oid.startsWith(root);
 }
 
-/** Lexicographic comparison of numeric OIDs, arc by arc (scanned in place: walks call it once per varbind). */
+const DOT = 46;
+
+/**
+ * Lexicographic comparison of numeric OIDs, arc by arc. Walks call it once per varbind, on OIDs that share a
+ * long prefix: only the arc where they first differ is looked at (arcs have no leading zeros, so the longer arc
+ * is the larger number, and arcs of one length compare as text).
+ */
 export function compareOids(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const arcEndA = endOfArc(a, i);
-    const arcEndB = endOfArc(b, j);
-    // Arcs have no leading zeros, so a longer arc is a larger number; equal lengths compare as text.
-    const lengthDiff = arcEndA - i - (arcEndB - j);
-    if (lengthDiff !== 0) return lengthDiff < 0 ? -1 : 1;
-    for (let k = 0; k < arcEndA - i; k++) {
-      const d = a.charCodeAt(i + k) - b.charCodeAt(j + k);
-      if (d !== 0) return d < 0 ? -1 : 1;
-    }
-    i = arcEndA + 1;
-    j = arcEndB + 1;
-  }
-  const restA = i < a.length;
-  const restB = j < b.length;
-  return restA === restB ? 0 : restA ? 1 : -1;
+  const common = Math.min(a.length, b.length);
+  let k = 0;
+  while (k < common && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  // One is a prefix of the other: an ancestor, or an arc that is a prefix of a longer (larger) arc.
+  if (k === common) return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+  const endA = endOfArc(a, k);
+  const endB = endOfArc(b, k);
+  if (endA !== endB) return endA < endB ? -1 : 1;
+  return a.charCodeAt(k) < b.charCodeAt(k) ? -1 : 1;
 }
 
 function endOfArc(oid: string, from: number): number {

@@ -69,6 +69,31 @@ describe('MibResolver.nameOf', () => {
   });
 });
 
+describe('MibResolver.lookup in walk order', () => {
+  /** The definition: the longest known prefix, found among every node of the index. */
+  const known = new Set(['0', '1', '2'].flatMap((root) => mib.oidsUnder(root)));
+  const reference = (oid: string) => {
+    for (let end = oid.length; end > 0; end = oid.lastIndexOf('.', end - 1)) {
+      const prefix = oid.slice(0, end);
+      if (known.has(prefix)) return { oid: prefix, suffix: end === oid.length ? '' : oid.slice(end + 1) };
+    }
+    return undefined;
+  };
+
+  it('names every instance as the longest known prefix, whatever was looked up before', () => {
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const nodes = [...known];
+    // Instances of every node (as a walk meets them: in order, several per column), then the same shuffled.
+    const instances = nodes.flatMap((oid) => [oid, `${oid}.0`, `${oid}.1`, `${oid}.${random(100)}.${random(5)}`, `${oid}.4294967295`]);
+    const shuffled = [...instances].sort(() => random(3) - 1);
+    for (const oid of [...instances, ...shuffled, '1.3.6.1.4.1.99999.1', '2.5.4.3']) {
+      const found = mib.lookup(oid);
+      expect(found && { oid: found.node.oid, suffix: found.suffix }, oid).toEqual(reference(oid));
+    }
+  });
+});
+
 describe('MibResolver.create with extra MIB directories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netprobe-mibs-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VarbindJsonSchema } from '../../src/snmp/schemas.ts';
 import { MibResolver } from '../../src/snmp/mib.ts';
-import { counter64ToDecimal, decimalToCounter64, TYPE_TAGS, varbindToJson } from '../../src/snmp/varbind.ts';
+import { counter64ToDecimal, decimalToCounter64, isWellFormedOid, printableText, TYPE_TAGS, varbindToJson } from '../../src/snmp/varbind.ts';
 
 const mib = MibResolver.create({ mibDirs: [] });
 const json = (type: number, value: unknown, oid = '1.3.6.1.2.1.1.5.0') => varbindToJson({ oid, type, value }, mib);
@@ -90,5 +91,54 @@ describe('varbindToJson', () => {
     }
     expect(json(TYPE_TAGS.Integer, 'not a number').value).toBeNull();
     expect(json(TYPE_TAGS.Counter64, -1).value).toBeNull();
+  });
+});
+
+describe('printableText', () => {
+  /** The definition it implements without decoding: a strict WHATWG decoder (a leading BOM dropped), then no control character. */
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const reference = (bytes: Uint8Array): string | undefined => {
+    let text: string;
+    try {
+      text = strict.decode(bytes);
+    } catch {
+      return undefined;
+    }
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text) ? undefined : text;
+  };
+  const utf8Edges = [0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbb, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+
+  it('is exactly the strict decoder with control characters refused, on any bytes', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 24 }),
+      fc.array(fc.constantFrom(...utf8Edges), { maxLength: 12 }).map((b) => Uint8Array.from(b)),
+      fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new TextEncoder().encode(s)),
+      fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new TextEncoder().encode(`\ufeff${s}`)),
+    );
+    fc.assert(
+      fc.property(bytes, (b) => {
+        expect(printableText(b)).toBe(reference(b));
+        expect(printableText(Buffer.from(b))).toBe(reference(b));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});
+
+describe('isWellFormedOid', () => {
+  it('is exactly /^[0-2](\\.\\d+)+$/', () => {
+    const regex = /^[0-2](\.\d+)+$/;
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '9', '.', 'a', ' ', '٣'), maxLength: 12 }),
+      fc.array(fc.nat(300), { minLength: 1, maxLength: 6 }).map((arcs) => arcs.join('.')),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(isWellFormedOid(s)).toBe(regex.test(s));
+      }),
+      { numRuns: 20000 },
+    );
+    for (const s of ['1.3', '0.0', '2.999.1', '1', '1.', '.1.3', '3.1', '12.3', '1..3', '0.NaN']) expect(isWellFormedOid(s)).toBe(regex.test(s));
   });
 });

@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import { BerReader } from 'asn1-ber';
+import snmp from 'net-snmp';
+import type { DecodedResponse } from '../../src/snmp/response-decode.ts';
+import type { WireVarbind } from '../../src/snmp/varbind.ts';
+
+/**
+ * net-snmp's own message encoder and decoder, which the library does not export: reached through the Message
+ * and PDU objects of a request made on a session whose socket only records what is sent. Tests hold our
+ * response decoder to exactly what the library's decoder makes of the same bytes.
+ */
+interface LibraryMessage {
+  version: number;
+  community: string;
+  pdu: { type: number; id: number; errorStatus: number; errorIndex: number; varbinds: WireVarbind[] };
+  toBuffer(): Buffer;
+}
+interface MessageClass {
+  createCommunity(version: number, community: string, pdu: object): LibraryMessage;
+  createFromBuffer(buffer: Buffer): LibraryMessage;
+}
+
+function internals(): { Message: MessageClass; simplePdu: object } {
+  const socket = Object.assign(new EventEmitter(), {
+    send: (_b: Buffer, _o: number, _l: number, _p: number, _a: string, cb?: (e: Error | null) => void) => cb?.(null),
+    ref: () => socket,
+    unref: () => socket,
+    bind: () => socket,
+    close: () => {},
+  });
+  const session = snmp.createSession('127.0.0.1', 'public', { version: snmp.Version2c, dgramModule: { createSocket: () => socket } } as never) as unknown as {
+    get(oids: string[], cb: () => void): void;
+    reqs: Record<string, { message: { pdu: object } }>;
+    cancelRequests(error: Error): void;
+  };
+  session.get(['1.3.6.1'], () => {});
+  const req = Object.values(session.reqs)[0];
+  session.cancelRequests(new Error('only here to reach the classes'));
+  const Message = Object.getPrototypeOf(req.message).constructor as MessageClass;
+  // GetRequestPdu.prototype → SimplePdu.prototype (its toBuffer writes a GetBulk's two counters where a Response has error-status and -index).
+  const simplePdu = Object.getPrototypeOf(Object.getPrototypeOf(req.message.pdu)) as object;
+  return { Message, simplePdu };
+}
+
+const { Message, simplePdu } = internals();
+
+/** A Response's fields, as our decoder gives them. */
+export type ResponseSpec = DecodedResponse;
+
+/**
+ * A Response message as net-snmp encodes a PDU: its writer does all the BER (varbinds through writeVarbinds),
+ * as a GetBulkRequest so that the two counters are written; the PDU tag is then set to Response.
+ */
+export function libraryEncodeResponse(spec: ResponseSpec): Buffer {
+  const pdu = Object.assign(Object.create(simplePdu) as object, {
+    type: snmp.PduType.GetBulkRequest,
+    id: spec.requestId,
+    varbinds: spec.varbinds,
+    options: { nonRepeaters: spec.errorStatus, maxRepetitions: spec.errorIndex },
+  });
+  const buffer = Buffer.from(Message.createCommunity(spec.version, spec.community, pdu).toBuffer());
+  const reader = new BerReader(buffer);
+  reader.readSequence();
+  reader.readInt();
+  reader.readString();
+  buffer[reader.offset] = snmp.PduType.GetResponse;
+  return buffer;
+}
+
+/** What net-snmp's decoder gives the rest of the library for these bytes (it throws on what it cannot decode). */
+export function libraryDecodeResponse(buffer: Buffer): ResponseSpec {
+  const message = Message.createFromBuffer(buffer);
+  const { pdu } = message;
+  return { version: message.version, community: message.community, requestId: pdu.id, errorStatus: pdu.errorStatus, errorIndex: pdu.errorIndex, varbinds: pdu.varbinds };
+}
+
+/** The PDU tag as net-snmp decoded it (a Response decodes with type 0xa2). */
+export function libraryPduType(buffer: Buffer): number {
+  return Message.createFromBuffer(buffer).pdu.type;
+}
