@@ -1,7 +1,10 @@
 import type { BusItem } from './trap-bus.ts';
 
-/** Frames kept for other subscribers, at most (and their bytes): every live subscriber takes an event within a few milliseconds of the first. */
-const FRAMES_MAX = 4_096;
+/**
+ * Frames kept for other subscribers, at most (and their bytes): every live subscriber takes an event
+ * within a few milliseconds of the first (a small frame shares an 8 KiB pool slab: 8 MiB at worst).
+ */
+const FRAMES_MAX = 1_024;
 const FRAMES_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -25,8 +28,9 @@ const COALESCE_MS = 5;
  */
 export class SseFrames {
   private readonly frames = new Map<string, Buffer>();
-  /** Ids of the frames kept, oldest first, from `oldest` on (a ring: deleting from the front of a Map is slow). */
-  private readonly order = new Array<string>(FRAMES_MAX);
+  /** Ids and sizes of the frames kept, oldest first from `oldest` on (a ring: finding the front of a Map that is deleted from is slow). */
+  private readonly ids = new Array<string>(FRAMES_MAX);
+  private readonly sizes = new Uint32Array(FRAMES_MAX);
   private oldest = 0;
   private bytes = 0;
   private last: { ids: string[]; chunk: Buffer } | undefined;
@@ -78,28 +82,25 @@ export class SseFrames {
     if (item.kind === 'gap') return Buffer.from(`event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n`, 'latin1');
     const known = this.frames.get(item.id);
     if (known !== undefined) return known;
-    const head = `id: ${item.id}\nevent: trap\ndata: `;
-    const frame = Buffer.allocUnsafe(head.length + item.size + 2);
-    let offset = frame.write(head, 0, 'latin1');
-    offset += frame.write(item.json, offset, 'utf8');
-    frame.write('\n\n', offset, 'latin1');
+    const frame = Buffer.from(`id: ${item.id}\nevent: trap\ndata: ${item.json}\n\n`, 'utf8');
     if (frame.length <= FRAMES_MAX_BYTES / 16) this.keep(item.id, frame);
     return frame;
   }
 
   private keep(id: string, frame: Buffer): void {
     if (this.frames.size === FRAMES_MAX) this.forgetOldest();
-    this.order[(this.oldest + this.frames.size) % FRAMES_MAX] = id;
+    const slot = (this.oldest + this.frames.size) % FRAMES_MAX;
+    this.ids[slot] = id;
+    this.sizes[slot] = frame.length;
     this.frames.set(id, frame);
     this.bytes += frame.length;
     while (this.bytes > FRAMES_MAX_BYTES) this.forgetOldest();
   }
 
   private forgetOldest(): void {
-    const id = this.order[this.oldest];
+    this.frames.delete(this.ids[this.oldest]);
+    this.bytes -= this.sizes[this.oldest];
     this.oldest = (this.oldest + 1) % FRAMES_MAX;
-    this.bytes -= this.frames.get(id)!.length;
-    this.frames.delete(id);
   }
 }
 
