@@ -32,6 +32,8 @@ export interface EntryDraft<K> {
 
 /** One event as the bus holds it: its JSON, serialized once for every subscriber and reader. */
 export interface BusEntry<K> {
+  /** An entry is also what subscribers take (BusItem), as it is. */
+  kind: 'event';
   id: string;
   key: K;
   json: string;
@@ -163,5 +165,5 @@ export const MAX_ID_OVERHEAD_BYTES = '"id":"",'.length + 31;
 /** The entry of an event; `bodyBytes`, when known, spares counting the body's UTF-8 bytes again (the id is ASCII). */
 export function makeEntry<K>(id: string, key: K, body: string, bodyBytes?: number): BusEntry<K> {
   const json = entryJson(id, body);
-  return { id, key, json, size: bodyBytes === undefined ? Buffer.byteLength(json) : bodyBytes + json.length - body.length };
+  return { kind: 'event', id, key, json, size: bodyBytes === undefined ? Buffer.byteLength(json) : bodyBytes + json.length - body.length };
 }

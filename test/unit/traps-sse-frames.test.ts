@@ -3,7 +3,7 @@ import { makeEntry } from '../../src/events/bus-engine.ts';
 import { SseFrames } from '../../src/events/sse-frames.ts';
 import type { BusItem } from '../../src/events/trap-bus.ts';
 
-const event = (n: number, body = `{"n":${n}}`): BusItem<object> => ({ kind: 'event', ...makeEntry(`1700000000000-${n}`, {}, body) });
+const event = (n: number, body = `{"n":${n}}`): BusItem<object> => makeEntry(`1700000000000-${n}`, {}, body);
 const gap = (missed: number | null): BusItem<object> => ({ kind: 'gap', missed });
 
 describe('SseFrames: the SSE wire form, made once for every subscriber', () => {
