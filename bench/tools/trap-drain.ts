@@ -6,13 +6,10 @@
  * trap-cost.ts gives at a steady rate: each wake-up of the event loop then serves many datagrams).
  * NETPROBE_NODE_FLAGS adds node flags to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
-import { runNodeHelper } from '../lib/children.ts';
 import { sleep } from '../lib/ports.ts';
 import { processCpuSeconds, udpReceiveBufferErrors } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
-import { startNetprobe } from '../lib/service.ts';
-import { SseCounter } from '../lib/sse.ts';
-import { encodeTrapV2c } from '../lib/trap-datagram.ts';
+import { startTrapRig } from '../lib/trap-rig.ts';
 
 const count = Number(process.argv[2] ?? 60_000);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10);
@@ -23,17 +20,7 @@ const SEND_RATE = 200_000;
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
 try {
-  const netprobe = await startNetprobe(registry, { nodeFlags: process.env.NETPROBE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [] });
-  const subscribers: SseCounter[] = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const subscriber = new SseCounter();
-    await subscriber.connect(`${netprobe.baseUrl}/snmp/traps`);
-    subscribers.push(subscriber);
-  }
-  const datagram = (await encodeTrapV2c()).toString('hex');
-  const blast = (perSecond: number, n: number) =>
-    runNodeHelper<{ sent: number; elapsedMs: number }>(registry, 'bench/peers/trap-blaster.ts', ['127.0.0.1', String(netprobe.trapPort), datagram, String(perSecond), String(n)]);
-  await blast(2000, 2000); // warm-up
+  const { netprobe, subscribers, blast } = await startTrapRig(registry, SUBSCRIBERS);
   await sleep(800);
   const delivered = () => Math.min(...subscribers.map((s) => s.trapEvents));
   const before = delivered();

@@ -14,36 +14,38 @@ type Found = ReturnType<MibResolver['lookup']>;
  * process or replayed from another one): its module list, `moduleInfo()`, is then a new array.
  */
 export class TrapOidNames implements OidNamer {
-  private readonly found = new Map<string, Found | null>();
+  private readonly found = new Map<string, NonNullable<Found> | null>();
   private readonly names = new Map<string, string | null>();
   private modules: unknown;
 
   private readonly mib: MibResolver;
+  private readonly resolveNode: (oid: string) => Found;
+  private readonly resolveName: (oid: string) => string | undefined;
   constructor(mib: MibResolver) {
     this.mib = mib;
     this.modules = mib.moduleInfo();
+    this.resolveNode = (oid) => mib.lookup(oid);
+    this.resolveName = (oid) => mib.nameOf(oid);
   }
 
   lookup(numericOid: string): Found {
-    this.revalidate();
-    let found = this.found.get(numericOid);
-    if (found === undefined) {
-      if (this.found.size >= NAMES_MAX) this.found.clear();
-      found = this.mib.lookup(numericOid) ?? null;
-      this.found.set(numericOid, found);
-    }
-    return found ?? undefined;
+    return this.cached(this.found, numericOid, this.resolveNode);
   }
 
   nameOf(numericOid: string): string | undefined {
+    return this.cached(this.names, numericOid, this.resolveName);
+  }
+
+  /** What `resolve` says of the OID, from `cache` (null: nothing) or into it. */
+  private cached<T>(cache: Map<string, T | null>, oid: string, resolve: (oid: string) => T | undefined): T | undefined {
     this.revalidate();
-    let name = this.names.get(numericOid);
-    if (name === undefined) {
-      if (this.names.size >= NAMES_MAX) this.names.clear();
-      name = this.mib.nameOf(numericOid) ?? null;
-      this.names.set(numericOid, name);
+    let known = cache.get(oid);
+    if (known === undefined) {
+      if (cache.size >= NAMES_MAX) cache.clear();
+      known = resolve(oid) ?? null;
+      cache.set(oid, known);
     }
-    return name ?? undefined;
+    return known ?? undefined;
   }
 
   private revalidate(): void {
