@@ -5,12 +5,10 @@
  * bounds the lossless rate (1 s ÷ CPU per trap), and moves little with the machine's load.
  * NETPROBE_NODE_FLAGS adds node flags to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
-import { runNodeHelper } from '../lib/children.ts';
+import { sleep } from '../lib/ports.ts';
 import { processCpuSeconds, udpReceiveBufferErrors } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
-import { startNetprobe } from '../lib/service.ts';
-import { SseCounter } from '../lib/sse.ts';
-import { encodeTrapV2c } from '../lib/trap-datagram.ts';
+import { startTrapRig } from '../lib/trap-rig.ts';
 
 const rate = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 3);
@@ -19,18 +17,8 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10);
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
 try {
-  const netprobe = await startNetprobe(registry, { nodeFlags: process.env.NETPROBE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [] });
-  const subscribers: SseCounter[] = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const subscriber = new SseCounter();
-    await subscriber.connect(`${netprobe.baseUrl}/snmp/traps`);
-    subscribers.push(subscriber);
-  }
-  const datagram = (await encodeTrapV2c()).toString('hex');
-  const blast = (perSecond: number, count: number) =>
-    runNodeHelper<{ sent: number; elapsedMs: number }>(registry, 'bench/peers/trap-blaster.ts', ['127.0.0.1', String(netprobe.trapPort), datagram, String(perSecond), String(count)]);
-  await blast(2000, 2000); // warm-up
-  await new Promise((r) => setTimeout(r, 500));
+  const { netprobe, subscribers, blast } = await startTrapRig(registry, SUBSCRIBERS);
+  await sleep(500);
   const before = processCpuSeconds(netprobe.pid);
   const got = subscribers.map((s) => s.trapEvents);
   const dropsBefore = udpReceiveBufferErrors();

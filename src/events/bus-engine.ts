@@ -32,6 +32,8 @@ export interface EntryDraft<K> {
 
 /** One event as the bus holds it: its JSON, serialized once for every subscriber and reader. */
 export interface BusEntry<K> {
+  /** An entry is also what subscribers take (BusItem), as it is. */
+  kind: 'event';
   id: string;
   key: K;
   json: string;
@@ -160,7 +162,8 @@ export function entryJson(id: string, body: string): string {
 /** UTF-8 bytes `"id":"<id>",` adds to a body, for the longest id (two 15-digit numbers). */
 export const MAX_ID_OVERHEAD_BYTES = '"id":"",'.length + 31;
 
-export function makeEntry<K>(id: string, key: K, body: string): BusEntry<K> {
+/** The entry of an event; `bodyBytes`, when known, spares counting the body's UTF-8 bytes again (the id is ASCII). */
+export function makeEntry<K>(id: string, key: K, body: string, bodyBytes?: number): BusEntry<K> {
   const json = entryJson(id, body);
-  return { id, key, json, size: Buffer.byteLength(json) };
+  return { kind: 'event', id, key, json, size: bodyBytes === undefined ? Buffer.byteLength(json) : bodyBytes + json.length - body.length };
 }

@@ -34,7 +34,7 @@ export class MemoryEngine<K> implements BusEngine<K> {
 
   append(draft: EntryDraft<K>): AppendOutcome {
     const window = this.window!;
-    const entry = makeEntry(`${this.epochMs}-${window.lastSeq + 1}`, draft.key, draft.body);
+    const entry = makeEntry(`${this.epochMs}-${window.lastSeq + 1}`, draft.key, draft.body, draft.bodyBytes);
     if (entry.size > window.maxEventBytes) return { status: 'dropped', reason: 'tooLarge' };
     if (draft.fingerprint !== undefined && this.dedup && !this.dedup.claim(draft.fingerprint)) {
       this.suppressed++;

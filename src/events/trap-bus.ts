@@ -60,7 +60,7 @@ export interface Sequenced {
 /** A filter sees the fields the bus keeps for filtering (K), not the whole event. */
 export type EventFilter<K> = (key: K) => boolean;
 
-export type BusItem<K> = ({ kind: 'event' } & BusEntry<K>) | { kind: 'gap'; missed: number | null };
+export type BusItem<K> = BusEntry<K> | { kind: 'gap'; missed: number | null };
 
 export interface BusOptions<E, K> {
   /** Events kept in the window, for resume and catch-up. */
@@ -394,7 +394,7 @@ export class Subscription<E extends Sequenced, K> {
       this.pendingGap = undefined;
     }
     if (this.queue.length > 0) {
-      for (const entry of this.dequeue(maxBytes)) items.push({ kind: 'event', ...entry });
+      for (const entry of this.dequeue(maxBytes)) items.push(entry);
       return items;
     }
     if (this.fetched.length > 0) {
@@ -420,7 +420,7 @@ export class Subscription<E extends Sequenced, K> {
       }
       const batch = this.bus.read(this.position, this.filter, this.bus.options.subscriberQueue, maxBytes, this.floor);
       if (batch.missed !== 0) items.push({ kind: 'gap', missed: batch.missed });
-      for (const entry of batch.entries) items.push({ kind: 'event', ...entry });
+      for (const entry of batch.entries) items.push(entry);
       this.position = batch.position;
       if (batch.positionId !== undefined) this.positionId = batch.positionId;
       if (this.floor && batch.entries.length > 0) this.floor = undefined;
@@ -519,7 +519,7 @@ export class Subscription<E extends Sequenced, K> {
     if (page.trimmed) this.fetched.push({ kind: 'gap', missed: null });
     for (const entry of page.entries) {
       if (this.filter && !this.filter(entry.key)) continue;
-      this.fetched.push({ kind: 'event', ...entry });
+      this.fetched.push(entry);
       this.fetchedBytes += entryBytes(entry);
       this.bus.accountQueued(entryBytes(entry));
     }

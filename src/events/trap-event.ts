@@ -63,12 +63,12 @@ export interface TrapFilterFields {
 }
 
 export function trapFilterFields(event: Omit<TrapEvent, 'id'>): TrapFilterFields {
-  const fields: TrapFilterFields = { source: normalizeAddress(event.source.address), trapOid: event.trapOid, version: event.version };
-  if (event.origin) fields.origin = normalizeAddress(event.origin.address);
+  const fields: TrapFilterFields = { source: normalizedSource(event.source.address), trapOid: event.trapOid, version: event.version };
+  if (event.origin) fields.origin = normalizedSource(event.origin.address);
   return fields;
 }
 
-/** Senders' addresses as normalized last, by their text: a few devices send most traps, each replica reads every event. */
+/** Senders' addresses as normalized last, by their text: a few devices send most traps, and each replica reads every event. */
 const normalizedSources = new Map<string, NormalizedAddress | undefined>();
 const NORMALIZED_SOURCES_MAX = 4_096;
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
-import type { MibResolver } from './mib.ts';
 import { PDU_TAGS } from './reply.ts';
-import { TYPE_TAGS, varbindToJson, type WireVarbind } from './varbind.ts';
+import { TYPE_TAGS, varbindToJson, type OidNamer, type WireVarbind } from './varbind.ts';
 
 /** A notification PDU as net-snmp's Receiver hands it over. */
 export interface LibraryNotification {
@@ -35,7 +34,8 @@ export function v1TrapOid(enterprise: string, genericTrap: number, specificTrap:
 }
 
 export interface DecodeContext {
-  mib: MibResolver;
+  /** The MIB resolver, or the receiver's cache in front of it (TrapOidNames). */
+  mib: OidNamer;
   source: { address: string; port: number };
   receivedAt: Date;
   includeCommunity: boolean;
@@ -61,19 +61,20 @@ export function notificationToEvent(pdu: LibraryNotification, context: DecodeCon
 
   const trapName = context.mib.nameOf(header.trapOid);
   const origin = originAddress(libraryVarbinds, header.v1, context.source.address);
-  const event: Omit<TrapEvent, 'id'> = {
-    receivedAt: context.receivedAt.toISOString(),
-    source: context.source,
-    ...(origin === undefined ? {} : { origin: { address: origin } }),
-    version,
-    pduType,
-    ...(version === '3' ? { user: pdu.user } : context.includeCommunity && pdu.community !== undefined ? { community: pdu.community } : {}),
-    trapOid: header.trapOid,
-    ...(trapName === undefined ? {} : { trapName }),
-    uptime: header.uptime,
-    varbinds: libraryVarbinds.map((vb) => varbindToJson(vb, context.mib)),
-    ...(header.v1 ? { v1: header.v1 } : {}),
-  };
+  const varbinds = new Array<TrapEvent['varbinds'][number]>(libraryVarbinds.length);
+  for (let i = 0; i < libraryVarbinds.length; i++) varbinds[i] = varbindToJson(libraryVarbinds[i], context.mib);
+  // Fields in the order the JSON shows them, without the intermediate objects of spreads: one event per datagram.
+  const event = { receivedAt: context.receivedAt.toISOString(), source: context.source } as Omit<TrapEvent, 'id'>;
+  if (origin !== undefined) event.origin = { address: origin };
+  event.version = version;
+  event.pduType = pduType;
+  if (version === '3') event.user = pdu.user;
+  else if (context.includeCommunity && pdu.community !== undefined) event.community = pdu.community;
+  event.trapOid = header.trapOid;
+  if (trapName !== undefined) event.trapName = trapName;
+  event.uptime = header.uptime;
+  event.varbinds = varbinds;
+  if (header.v1) event.v1 = header.v1;
   return { ok: true, event };
 }
 

@@ -9,6 +9,7 @@ import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, peekV3Security, scopedPduRequestId, V3_FLAGS, WIRE_VERSIONS, type V3SecurityHeader } from './reply.ts';
 import type { MibResolver } from './mib.ts';
 import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
+import { TrapOidNames } from './trap-names.ts';
 import { boundLibraryKeyCache, toLibraryUser, type LibraryUser } from './usm.ts';
 import { encodeUsmReport, USM_STATS_NOT_IN_TIME_WINDOWS } from './usm-report.ts';
 import { UsmTimeWindows } from './usm-window.ts';
@@ -95,6 +96,8 @@ export class TrapReceiver {
 
   private readonly config: TrapsConfig;
   private readonly deps: { bus: TrapBus; mib: MibResolver; logger: Logger };
+  /** The MIB naming of trap and varbind OIDs, cached. */
+  private readonly names: TrapOidNames;
   /** Drops are counted always, and logged at most once per reason and DROP_LOG_INTERVAL_MS: a flood must not flood the log. */
   private readonly dropLog: DropLog;
 
@@ -107,6 +110,7 @@ export class TrapReceiver {
     this.userNames = new Set(config.users.map((user) => user.name));
     this.libraryUsers = new Map(config.users.map((user) => [user.name, toLibraryUser(user)]));
     this.dropLog = new DropLog(deps.logger);
+    this.names = new TrapOidNames(deps.mib);
   }
 
   /**
@@ -230,7 +234,7 @@ export class TrapReceiver {
       return;
     }
     const decoded = notificationToEvent(pdu, {
-      mib: this.deps.mib,
+      mib: this.names,
       source: { address: unmapIPv4(rinfo.address), port: rinfo.port },
       receivedAt: new Date(),
       includeCommunity: this.config.includeCommunity,

@@ -3,6 +3,9 @@ import type { MibResolver } from './mib.ts';
 import type { VarbindJson } from './schemas.ts';
 import { renderInto } from './value-render.ts';
 
+/** What naming a varbind needs of the MIB resolver (the trap receiver passes a cache in front of it). */
+export type OidNamer = Pick<MibResolver, 'lookup' | 'nameOf'>;
+
 /** A varbind as net-snmp takes and hands it over: numeric OID, BER tag, and the value as the library decodes it. */
 export interface WireVarbind {
   oid: string;
@@ -72,7 +75,7 @@ const EXCEPTION_TYPES: Partial<Record<number, VarbindTypeName>> = {
  * Turns a net-snmp varbind into its JSON form. Pure, and total: a value that does not fit its type
  * (garbage from a peer) becomes hex or null rather than an exception.
  */
-export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
+export function varbindToJson(vb: WireVarbind, mib: OidNamer): VarbindJson {
   const oid = String(vb.oid);
   const { type, value } = vb;
   const exception = EXCEPTION_TYPES[type];
@@ -119,7 +122,7 @@ export function varbindToJson(vb: WireVarbind, mib: MibResolver): VarbindJson {
  * Builds the object in one shape (oid, name?, type, value, encoding?, then what the MIB adds: enum, bits,
  * display): varbinds are made by the thousand, so the node is looked up once and its renderer is cached.
  */
-function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: VarbindJson['value'], encoding?: 'hex', bytes?: Uint8Array): VarbindJson {
+function withName(oid: string, mib: OidNamer, type: VarbindTypeName, value: VarbindJson['value'], encoding?: 'hex', bytes?: Uint8Array): VarbindJson {
   const found = mib.lookup(oid);
   if (found === undefined) {
     const json: VarbindJson = { oid, type, value };
@@ -133,7 +136,7 @@ function withName(oid: string, mib: MibResolver, type: VarbindTypeName, value: V
   return json;
 }
 
-function hexVarbind(oid: string, mib: MibResolver, type: VarbindTypeName, value: unknown): VarbindJson {
+function hexVarbind(oid: string, mib: OidNamer, type: VarbindTypeName, value: unknown): VarbindJson {
   const bytes = toBytes(value);
   return bytes === undefined ? withName(oid, mib, type, null) : withName(oid, mib, type, bytes.toString('hex'), 'hex', bytes);
 }

@@ -126,7 +126,7 @@ describe('ring buffer', () => {
     const id = idOf(b.publish({ tag: 'a' }))!;
     const [entry] = b.recent(1);
     const json = `{"id":"${id}","tag":"a"}`;
-    expect(entry).toEqual({ id, key: { tag: 'a' }, json, size: json.length });
+    expect(entry).toEqual({ kind: 'event', id, key: { tag: 'a' }, json, size: json.length });
     expect(b.bufferedBytes).toBe(json.length + ENTRY_OVERHEAD_BYTES);
   });
 

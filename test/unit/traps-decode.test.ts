@@ -101,6 +101,31 @@ describe('notificationToEvent', () => {
     expect(result.ok && result.event).not.toHaveProperty('community');
   });
 
+  it('fields in the order the JSON (the SSE data) has always shown them', () => {
+    const v1 = notificationToEvent(
+      { type: 164, community: 'public', enterprise: '1.3.6.1.4.1.9', agentAddr: '192.0.2.50', generic: 6, specific: 1, upTime: 7, varbinds: [] },
+      { ...context, includeCommunity: true },
+    );
+    expect(v1.ok && Object.keys(v1.event)).toEqual(['receivedAt', 'source', 'origin', 'version', 'pduType', 'community', 'trapOid', 'trapName', 'uptime', 'varbinds', 'v1']);
+    const v3 = notificationToEvent(
+      {
+        type: 167,
+        user: 'trapuser',
+        varbinds: [
+          { oid: '1.3.6.1.2.1.1.3.0', type: TIME_TICKS, value: 1 },
+          { oid: '1.3.6.1.6.3.1.1.4.1.0', type: OID, value: '1.3.6.1.4.1.99999.77.1' },
+        ],
+      },
+      context,
+    );
+    expect(v3.ok && JSON.stringify(v3.event)).toBe(
+      '{"receivedAt":"2026-01-02T03:04:05.678Z","source":{"address":"192.0.2.1","port":50000},"version":"3","pduType":"trapV2","user":"trapuser",' +
+        '"trapOid":"1.3.6.1.4.1.99999.77.1","trapName":"SNMPv2-SMI::enterprises.99999.77.1","uptime":1,"varbinds":[' +
+        '{"oid":"1.3.6.1.2.1.1.3.0","name":"SNMPv2-MIB::sysUpTime.0","type":"TimeTicks","value":1,"duration":"PT0.01S"},' +
+        '{"oid":"1.3.6.1.6.3.1.1.4.1.0","name":"SNMPv2-MIB::snmpTrapOID.0","type":"ObjectIdentifier","value":"1.3.6.1.4.1.99999.77.1","valueName":"SNMPv2-SMI::enterprises.99999.77.1"}]}',
+    );
+  });
+
   it('v1 trap: trapOid derived, header fields kept under v1', () => {
     const result = notificationToEvent(
       {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { BusEntry, BusItem } from '../../events/trap-bus.ts';
+import { SseFrames } from '../../events/sse-frames.ts';
+import type { BusEntry } from '../../events/trap-bus.ts';
 import type { TrapFilterFields } from '../../events/trap-event.ts';
 import { clientSignal } from '../../http/client-signal.ts';
 import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
@@ -23,6 +24,7 @@ const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 const SHUTTING_DOWN = Buffer.from(': server shutting down\n\n');
 
 export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof trapStreamRoute> {
+  const frames = new SseFrames();
   return (c) => {
     const query = c.req.valid('query');
     const lastEventId = c.req.valid('header')['last-event-id'];
@@ -32,7 +34,7 @@ export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof tr
     // would never be released.
     if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
     const subscription = traps.subscribe(filter, lastEventId ?? query.since);
-    return c.body(eventStream(subscription, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
+    return c.body(eventStream(subscription, frames, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
   };
 }
 
@@ -65,7 +67,7 @@ function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], r
  * client went away while it was being read), when the connection closes before it was ever read, and
  * when a pull fails.
  */
-function eventStream(subscription: TrapSubscription, heartbeatMs: number, clientGone: AbortSignal): ReadableStream<Uint8Array> {
+function eventStream(subscription: TrapSubscription, frames: SseFrames, heartbeatMs: number, clientGone: AbortSignal): ReadableStream<Uint8Array> {
   let started = false;
   let released = false;
   const release = () => {
@@ -74,6 +76,7 @@ function eventStream(subscription: TrapSubscription, heartbeatMs: number, client
   };
   if (clientGone.aborted) release();
   else clientGone.addEventListener('abort', release, { once: true });
+  const pace: Pace = { sentAt: -Infinity };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -83,7 +86,7 @@ function eventStream(subscription: TrapSubscription, heartbeatMs: number, client
             controller.enqueue(SUBSCRIBED);
             return;
           }
-          const chunk = await nextChunk(subscription, heartbeatMs);
+          const chunk = await nextChunk(subscription, frames, heartbeatMs, pace);
           if (released) return;
           if (chunk) return controller.enqueue(chunk);
           // The bus closed: the service is shutting down.
@@ -100,35 +103,24 @@ function eventStream(subscription: TrapSubscription, heartbeatMs: number, client
   );
 }
 
+interface Pace {
+  /** When the last chunk of events was made (performance.now()). */
+  sentAt: number;
+}
+
 /** The next chunk to send: events (up to STREAM_CHUNK_MAX_BYTES), or a heartbeat when idle; undefined once the subscription ends. */
-async function nextChunk(subscription: TrapSubscription, heartbeatMs: number): Promise<Buffer | undefined> {
+async function nextChunk(subscription: TrapSubscription, frames: SseFrames, heartbeatMs: number, pace: Pace): Promise<Buffer | undefined> {
   for (;;) {
     const items = subscription.take(STREAM_CHUNK_MAX_BYTES);
-    if (items.length > 0) return sseChunk(items);
+    if (items.length > 0) {
+      pace.sentAt = performance.now();
+      return frames.chunk(items);
+    }
     const waited = await subscription.wait(heartbeatMs);
     if (waited === 'closed') return undefined;
     if (waited === 'timeout') return HEARTBEAT;
-    // Let the rest of this event-loop turn's datagrams be queued too, so that under load they go out in
-    // one chunk (and one wake-up) rather than one per event and subscriber.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let the events that follow within COALESCE_MS of the last chunk (or at least the rest of this
+    // event-loop turn's datagrams) be queued too, to go out in the same chunk.
+    await frames.paced(pace.sentAt);
   }
-}
-
-/**
- * The SSE wire form of items, in one buffer. JSON never contains a raw line break, so each event is
- * one `data:` line.
- */
-function sseChunk(items: BusItem<TrapFilterFields>[]): Buffer {
-  const heads = items.map((item) => (item.kind === 'gap' ? `event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n` : `id: ${item.id}\nevent: trap\ndata: `));
-  let length = 0;
-  items.forEach((item, i) => (length += heads[i].length + (item.kind === 'event' ? item.size + 2 : 0)));
-  const chunk = Buffer.allocUnsafe(length);
-  let offset = 0;
-  items.forEach((item, i) => {
-    offset += chunk.write(heads[i], offset, 'latin1');
-    if (item.kind === 'gap') return;
-    offset += chunk.write(item.json, offset, 'utf8');
-    offset += chunk.write('\n\n', offset, 'latin1');
-  });
-  return chunk;
 }

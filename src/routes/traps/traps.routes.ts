@@ -89,6 +89,8 @@ const STREAM_DESCRIPTION = `Server-sent events: one \`event: trap\` message per 
 
 **Slow clients.** Each subscriber has a queue of at most TRAP_SUBSCRIBER_QUEUE events and TRAP_SUBSCRIBER_QUEUE_BYTES bytes, and all queues together hold at most TRAP_QUEUES_MAX_BYTES; the receiver never waits for a client, and the service sends a client only as fast as it reads. When its queue is full the client is not disconnected: once it has drained its queue it catches up by reading the buffer from where it was, then continues live. Only if it falls behind what the buffer holds (TRAP_BUFFER events, TRAP_BUFFER_BYTES bytes) does it get \`event: gap\` with the number of events lost, and continues from the oldest buffered event.
 
+**Batching.** Events that keep coming are sent to a client several to a write, at most every 5 ms; an event after a quiet spell is sent at once.
+
 Notifications whose event JSON exceeds TRAP_MAX_EVENT_BYTES are dropped and counted (\`netprobe_traps_dropped_total{reason="tooLarge"}\`). HEAD answers the stream's headers without subscribing.
 
 At most TRAP_MAX_SUBSCRIBERS streams are open at once (503 beyond). When the service shuts down it ends each stream after a final comment.\n\n**Swagger UI cannot show a stream**: its Try it out waits for the response to end, which a stream never does. Use curl: \`curl -N -H 'Authorization: Bearer <token>' 'http://127.0.0.1:8080/snmp/traps?version=2c'\`, or an EventSource in a browser (the console at /console, when served, does this).`;
