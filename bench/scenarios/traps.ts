@@ -170,18 +170,29 @@ async function snmptrapdLadder(context: ScenarioContext, datagram: string, rates
   }
 }
 
+/** Opens a stream; a 503 (with WORKERS, a worker the primary has not welcomed yet) is tried again, as a client would. */
 async function subscribe(url: string): Promise<SseCounter> {
-  const subscriber = new SseCounter();
-  await subscriber.connect(url);
-  return subscriber;
+  for (let attempt = 1; ; attempt++) {
+    const subscriber = new SseCounter();
+    try {
+      await subscriber.connect(url);
+      return subscriber;
+    } catch (err) {
+      subscriber.close();
+      if (attempt >= 50 || !/HTTP 503$/.test((err as Error).message)) throw err;
+      await sleep(100);
+    }
+  }
 }
 
 /** Steps through the rates until the first one with a loss, then measures the sustained rate. */
 async function ladder(context: ScenarioContext, receiver: Receiver, datagram: string, rates: number[], stepSeconds: number): Promise<LadderResult> {
   const steps: Step[] = [];
-  // Warm-up: the first traps pay for lazy initialization on either side.
+  // Warm-up: the first traps pay for lazy initialization on either side. Waited for, so that none of them
+  // is counted in the first step.
+  const warmUpFrom = receiver.delivered();
   await blast(context, receiver, datagram, 100, 50);
-  await settle(receiver, receiver.delivered());
+  await settle(receiver, warmUpFrom + 50);
   for (const rate of rates) {
     const count = Math.round(rate * stepSeconds);
     const before = receiver.delivered();
