@@ -172,11 +172,16 @@ async function streamNdjson<T, S>(
       let step = first;
       let prefix = format.head ? `${format.head()}\n` : '';
       while (!step.done) {
+        // The next batch is asked for before this one is written, so the agent's next request leaves while
+        // the write goes through the web stream (one batch ahead at most). Caught here so that its failure
+        // is not unhandled while the write is awaited; awaiting it below still throws.
+        const next = source.next();
+        next.catch(() => {});
         // One write per agent reply, not per item: each write is a trip through the web stream.
         await out.write(prefix + step.value.map((item) => `${JSON.stringify(item)}\n`).join(''));
         prefix = '';
         if (cancel.signal.aborted) return;
-        step = await source.next();
+        step = await next;
       }
       await out.write(`${prefix}${JSON.stringify({ summary: format.summary(step.value) })}\n`);
     } catch (err) {
