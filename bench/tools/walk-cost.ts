@@ -1,6 +1,6 @@
 /**
  * Where a whole-tree walk's time goes: `npx node bench/tools/walk-cost.ts [walks] [baseDir]`. Walks 1.3.6.1 with
- * netprobe (serial, and `parallel: 8`) and with snmpbulkwalk -Cr25, and reports per walk the wall time and the
+ * netprobe (serial as JSON and as NDJSON, and `parallel: 8`) and with snmpbulkwalk -Cr25, and reports per walk the wall time and the
  * CPU time of snmpd and of the walker (utime + stime from /proc): snmpd's CPU is the floor no client can go
  * below, as snmpd answers one request at a time. Each round walks once with every contender, in alternating
  * order, and the figures are medians over the rounds. With `baseDir` (another checkout of netprobe, e.g.
@@ -14,6 +14,7 @@ import { startNetprobe } from '../lib/service.ts';
 import { COMMUNITY, SNMP_TOOL_ENV, startSnmpd } from '../peers/snmpd.ts';
 
 const walks = Number(process.argv[2] ?? 5);
+const NDJSON = 'application/x-ndjson';
 const baseDir = process.argv[3];
 
 const cpuMs = (pid: number) => processCpuSeconds(pid) * 1000;
@@ -29,10 +30,10 @@ try {
   const snmpd = await startSnmpd(registry);
   const netprobe = await startNetprobe(registry);
   const base = baseDir === undefined ? undefined : await startNetprobe(registry, { entry: `${baseDir}/src/main.ts` });
-  const netprobeWalk = (baseUrl: string, parallel: number) => async () => {
+  const netprobeWalk = (baseUrl: string, parallel: number, accept = 'application/json') => async () => {
     const res = await fetch(`${baseUrl}/snmp/walk`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', accept },
       body: JSON.stringify({ host: snmpd.host, port: snmpd.port, community: COMMUNITY, oid: '1.3.6.1', maxRepetitions: 25, maxVarbinds: 100000, parallel }),
     });
     await res.arrayBuffer();
@@ -44,10 +45,12 @@ try {
   };
   const contenders: [string, () => Promise<void>, number | undefined][] = [
     ['netprobe serial', netprobeWalk(netprobe.baseUrl, 1), netprobe.pid],
+    ['netprobe serial NDJSON', netprobeWalk(netprobe.baseUrl, 1, NDJSON), netprobe.pid],
     ['netprobe parallel 8', netprobeWalk(netprobe.baseUrl, 8), netprobe.pid],
     ['snmpbulkwalk', bulkwalk, undefined],
   ];
   if (base) contenders.push([`base serial (${baseDir})`, netprobeWalk(base.baseUrl, 1), base.pid]);
+  if (base) contenders.push([`base serial NDJSON (${baseDir})`, netprobeWalk(base.baseUrl, 1, NDJSON), base.pid]);
   for (const [, walk] of contenders) await walk();
   const figures = new Map(contenders.map(([name]) => [name, { wall: [] as number[], snmpd: [] as number[], walker: [] as number[] }]));
   for (let round = 0; round < walks; round++) {
