@@ -124,11 +124,13 @@ describe('WORKERS=2, TRAP_BUS=memory', () => {
     await snmpd?.stop();
   });
 
-  it('one primary receives the traps; two workers serve HTTP', () => {
+  it('one primary receives the traps; two workers serve HTTP', async () => {
+    // /readyz answered from the first worker ready; the second may still be loading its MIBs.
+    for (let i = 0; i < 200 && new Set(workerPids(service)).size < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(service.logs.filter((l) => l.includes('"msg":"trap receiver listening"'))).toHaveLength(1);
     expect(new Set(workerPids(service)).size).toBe(2);
     expect(workerPids(service)).not.toContain(service.child.pid);
-  });
+  }, 30_000);
 
   it('traps reach subscribers on both workers with the same ids in the same order; Last-Event-ID resumes on either', async () => {
     await trapsReachEveryWorker(service, trapPort, `m${process.pid}-a-`);
