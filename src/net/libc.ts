@@ -35,17 +35,14 @@ export function loadLibc(): Libc {
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
     bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
     close: lib.func('int close(int fd)'),
-    mallocTrim: optionalFunction(() => lib.func('int malloc_trim(size_t pad)')),
+    mallocTrim: undefined,
   };
-  return libc;
-}
-
-function optionalFunction<F>(make: () => F): F | undefined {
   try {
-    return make();
+    libc.mallocTrim = lib.func('int malloc_trim(size_t pad)');
   } catch {
-    return undefined;
+    // Not glibc: no malloc_trim.
   }
+  return libc;
 }
 
 /** The errno of the last failed libc call, by name (EPERM…). */
