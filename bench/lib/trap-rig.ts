@@ -27,3 +27,33 @@ export async function startTrapRig(registry: ProcessRegistry, subscribers: numbe
   await blast(2000, 2000); // warm-up
   return { netprobe, subscribers: counters, blast };
 }
+
+/**
+ * Times the delivery of `count` traps sent at once: `send` sends them, `settle` waits until they are all
+ * delivered or delivery stops; the time runs from the start of sending to the last delivery seen.
+ */
+export async function timeDrain(
+  delivered: () => number,
+  count: number,
+  send: () => Promise<unknown>,
+  settle: (expected: number) => Promise<unknown>,
+): Promise<{ received: number; seconds: number }> {
+  const before = delivered();
+  const started = performance.now();
+  let lastDelivery = started;
+  let last = before;
+  const watch = setInterval(() => {
+    const now = delivered();
+    if (now !== last) {
+      last = now;
+      lastDelivery = performance.now();
+    }
+  }, 5);
+  try {
+    await send();
+    await settle(before + count);
+  } finally {
+    clearInterval(watch);
+  }
+  return { received: delivered() - before, seconds: (lastDelivery - started) / 1000 };
+}

@@ -6,6 +6,7 @@ import { startNetprobe, type Netprobe } from '../lib/service.ts';
 import { SseCounter } from '../lib/sse.ts';
 import { stat } from '../lib/stats.ts';
 import { encodeTrapV2c } from '../lib/trap-datagram.ts';
+import { timeDrain } from '../lib/trap-rig.ts';
 import { compare, perRuntime, type Measurement, type Scenario, type ScenarioContext } from '../lib/types.ts';
 import { startSnmptrapd } from '../peers/snmptrapd.ts';
 import { startRedis } from '../../test/helpers/redis.ts';
@@ -212,26 +213,13 @@ async function ladder(context: ScenarioContext, receiver: Receiver, datagram: st
 
 /** Sends `count` traps as fast as the sender goes and times their delivery, from the first sent to the last delivered. */
 async function drain(context: ScenarioContext, receiver: Receiver, datagram: string, count: number): Promise<Drain> {
-  const before = receiver.delivered();
   const dropsBefore = udpReceiveBufferErrors();
-  const started = performance.now();
-  let lastDelivery = started;
-  let last = before;
-  const watch = setInterval(() => {
-    const now = receiver.delivered();
-    if (now !== last) {
-      last = now;
-      lastDelivery = performance.now();
-    }
-  }, 5);
-  try {
-    await blast(context, receiver, datagram, DRAIN_SEND_RATE, count);
-    await settle(receiver, before + count);
-  } finally {
-    clearInterval(watch);
-  }
-  const received = receiver.delivered() - before;
-  const seconds = (lastDelivery - started) / 1000;
+  const { received, seconds } = await timeDrain(
+    () => receiver.delivered(),
+    count,
+    () => blast(context, receiver, datagram, DRAIN_SEND_RATE, count),
+    (expected) => settle(receiver, expected),
+  );
   return { sent: count, received, seconds, rate: received / Math.max(seconds, 1e-3), kernelDrops: udpReceiveBufferErrors() - dropsBefore };
 }
 

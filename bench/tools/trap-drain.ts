@@ -9,7 +9,7 @@
 import { sleep } from '../lib/ports.ts';
 import { processCpuSeconds, udpReceiveBufferErrors } from '../lib/proc.ts';
 import { installCleanup, ProcessRegistry } from '../lib/processes.ts';
-import { startTrapRig } from '../lib/trap-rig.ts';
+import { startTrapRig, timeDrain } from '../lib/trap-rig.ts';
 
 const count = Number(process.argv[2] ?? 60_000);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10);
@@ -23,30 +23,18 @@ try {
   const { netprobe, subscribers, blast } = await startTrapRig(registry, SUBSCRIBERS);
   await sleep(800);
   const delivered = () => Math.min(...subscribers.map((s) => s.trapEvents));
-  const before = delivered();
   const cpuBefore = processCpuSeconds(netprobe.pid);
   const dropsBefore = udpReceiveBufferErrors();
-  const started = performance.now();
-  let lastDelivery = started;
-  let last = before;
-  const watch = setInterval(() => {
-    const now = delivered();
-    if (now !== last) {
-      last = now;
-      lastDelivery = performance.now();
-    }
-  }, 5);
-  await blast(SEND_RATE, count);
   // Until every subscriber has everything, or nothing arrives for two seconds.
-  for (let idle = 0; idle < 20 && delivered() < before + count; ) {
-    const now = delivered();
-    await sleep(100);
-    idle = delivered() === now ? idle + 1 : 0;
-  }
-  clearInterval(watch);
+  const untilIdle = async (expected: number) => {
+    for (let idle = 0; idle < 20 && delivered() < expected; ) {
+      const now = delivered();
+      await sleep(100);
+      idle = delivered() === now ? idle + 1 : 0;
+    }
+  };
+  const { received, seconds } = await timeDrain(delivered, count, () => blast(SEND_RATE, count), untilIdle);
   const cpu = processCpuSeconds(netprobe.pid) - cpuBefore;
-  const received = delivered() - before;
-  const seconds = (lastDelivery - started) / 1000;
   console.log(
     `drain: ${received} of ${count} in ${seconds.toFixed(2)} s = ${Math.round(received / Math.max(seconds, 1e-3))}/s; kernel drops ${udpReceiveBufferErrors() - dropsBefore}; gaps ${subscribers.reduce((n, s) => n + s.gapEvents, 0)}; service CPU ${((cpu / count) * 1e6).toFixed(1)} µs per trap`,
   );
