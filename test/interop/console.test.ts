@@ -257,6 +257,8 @@ describe('the console in headless Chromium, against the real service', { timeout
     const explore = page.locator('#page-explore');
     await explore.getByLabel('Subtree (name or OID)').fill('IF-MIB::ifTable');
     await explore.getByRole('button', { name: 'Run walk' }).click();
+    // The system walk's results stay on screen until this walk's replace them: wait for ifTable's own rows.
+    await expect.poll(() => explore.locator('.results tbody').innerText(), { timeout: WAIT }).toContain('IF-MIB::ifDescr');
     await expect.poll(() => explore.locator('.results .summary').innerText(), { timeout: WAIT }).toMatch(/^\d+ varbinds, (?!walking)/);
     await explore.getByLabel('Show as a table (rows by index)').check();
     const header = await explore.locator('.results thead').innerText();
