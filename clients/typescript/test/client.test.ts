@@ -32,6 +32,17 @@ afterAll(async () => {
   await Promise.all([service?.stop(), snmpd?.stop(), listener?.close()]);
 });
 
+/** Waits until the service has a trap stream subscriber (netprobe_trap_subscribers on /metrics). */
+async function subscribed(target: RunningService, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metrics = await fetch(`${target.baseUrl}/metrics`).then((res) => res.text(), () => '');
+    if (/^netprobe_trap_subscribers [1-9]/m.test(metrics)) return;
+    if (Date.now() > deadline) throw new Error('no trap stream subscriber reached the restarted service');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const marker = () => `client-${process.pid}-${++markers}`;
 
 async function sendTrap(mark: string): Promise<void> {
@@ -122,7 +133,8 @@ describe('the typed client against the real service', { timeout: 60_000 }, () =>
   it('traps: resumes by itself when the service restarts', async () => {
     const reconnects: number[] = [];
     const controller = new AbortController();
-    const subscription = client.traps({ signal: controller.signal, retryDelayMs: 100, onReconnect: ({ attempt }) => reconnects.push(attempt) });
+    // Retries every 100–400 ms: a restart slow under load must not leave the client in a long backoff.
+    const subscription = client.traps({ signal: controller.signal, retryDelayMs: 100, maxRetryDelayMs: 400, onReconnect: ({ attempt }) => reconnects.push(attempt) });
     const iterator = subscription[Symbol.asyncIterator]();
     const before = marker();
     const got = collect(iterator, [before]);
@@ -136,7 +148,7 @@ describe('the typed client against the real service', { timeout: 60_000 }, () =>
     trapPort = await trapPortOf(service);
     const after = marker();
     const pending = collect(iterator, [after], 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the client reconnects meanwhile
+    await subscribed(service); // the client has reconnected by itself (its iterator is waiting in collect)
     await sendTrap(after);
     expect((await pending).map(markerOf)).toEqual([after]);
     expect(reconnects.length).toBeGreaterThan(0);
