@@ -46,7 +46,7 @@ export interface TrapReceiverStats {
   /** v3 messages the library answered itself with a Report: engine discovery, or an unknown user / too low a security level on a reportable message (an inform). */
   reportsSent: number;
   socketErrors: number;
-  /** v1/v2c datagrams carrying a Trap or SNMPv2-Trap decoded by netprobe's own decoder; all others are decoded by the library. */
+  /** Datagrams by decoder: netprobe's own (v1/v2c Trap and SNMPv2-Trap PDUs, strictly well formed) or the library's (all others it is handed). */
   decodedBy: Record<'netprobe' | 'library', number>;
 }
 
