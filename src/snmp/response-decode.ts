@@ -1,9 +1,12 @@
+import { PDU_TAGS } from './reply.ts';
 import { TYPE_TAGS, type WireVarbind } from './varbind.ts';
 
 /**
- * Pure decoder of a v1/v2c (community) Response message, for the request path: a walk receives thousands of
- * them, and net-snmp's own decoder (a BER reader object, Message and PDU objects, OIDs built through arrays)
- * was the largest single cost of a walk in netprobe's CPU profile.
+ * Pure decoder of v1/v2c (community) messages on the two hot paths: Responses for the request path (a walk
+ * receives thousands of them, and net-snmp's own decoder — a BER reader object, Message and PDU objects, OIDs
+ * built through arrays — was the largest single cost of a walk in netprobe's CPU profile), and v1 Trap /
+ * SNMPv2-Trap notifications for the trap receiver (decodeTrap; informs and v3 stay with the library, which
+ * acknowledges informs and does USM).
  *
  * It gives exactly what net-snmp's `Message.createFromBuffer` gives for the same bytes (the same varbind
  * objects, with the same JS values: a Buffer view for OCTET STRING, Opaque and Counter64, a number for
@@ -15,7 +18,11 @@ import { TYPE_TAGS, type WireVarbind } from './varbind.ts';
  * caller hands the datagram to the library as before. So what this decoder returns is always possible.
  * The differential tests (test/unit/snmp-response-decode.test.ts) hold it to the library's output.
  *
- * No I/O; decodeResponse() throws ResponseDecodeError, and nothing else, on any input.
+ * For a trap, "what net-snmp gives" is its TrapPdu (v1: enterprise, agentAddr, generic, specific, upTime,
+ * varbinds) or TrapV2Pdu (varbinds) as its Receiver hands them over; the differential tests are in
+ * test/unit/snmp-trap-pdu-decode.test.ts.
+ *
+ * No I/O; decodeResponse() and decodeTrap() throw ResponseDecodeError, and nothing else, on any input.
  */
 
 export class ResponseDecodeError extends Error {
@@ -33,8 +40,20 @@ export interface DecodedResponse {
   varbinds: WireVarbind[];
 }
 
+/** A v1 Trap-PDU (RFC 1157) with the fields net-snmp's TrapPdu decodes it into, or an SNMPv2-Trap-PDU. */
+export type DecodedTrapPdu =
+  | { type: typeof PDU_TAGS.trapV1; enterprise: string; agentAddr: string; generic: number; specific: number; upTime: number; varbinds: WireVarbind[] }
+  | { type: typeof PDU_TAGS.trapV2; varbinds: WireVarbind[] };
+
+export interface DecodedTrap {
+  /** msgVersion on the wire: 0 = v1, 1 = v2c (either may carry either PDU, as net-snmp accepts). */
+  version: number;
+  /** As net-snmp reads it (UTF-8). */
+  community: string;
+  pdu: DecodedTrapPdu;
+}
+
 const SEQUENCE = 0x30;
-const RESPONSE_PDU = 0xa2;
 const INTEGER = TYPE_TAGS.Integer;
 const OCTET_STRING = TYPE_TAGS.OctetString;
 const OBJECT_IDENTIFIER = TYPE_TAGS.ObjectIdentifier;
@@ -43,6 +62,8 @@ const MAX_LENGTH_BYTES = 4;
 
 /** Set by readHeader: the content length of the element just read (the decoder is synchronous). */
 let contentLength = 0;
+/** Set by readContent (and so by readInteger and readValue): where the element just read ends. */
+let contentEnd = 0;
 
 function fail(reason: string, offset: number): never {
   throw new ResponseDecodeError(`${reason} at byte ${offset}`);
@@ -76,11 +97,8 @@ function readIntegerContent(buf: Buffer, pos: number, length: number): number {
 }
 
 /** An INTEGER element at `offset` (tag checked); its end is left in `contentEnd`. */
-let contentEnd = 0;
 function readInteger(buf: Buffer, offset: number, limit: number): number {
-  const pos = readHeader(buf, offset, limit, INTEGER);
-  contentEnd = pos + contentLength;
-  return readIntegerContent(buf, pos, contentLength);
+  return readIntegerContent(buf, readContent(buf, offset, limit, INTEGER), contentLength);
 }
 
 /** Where OIDs are spelled out before becoming one flat string (reused: no rope for the walk to flatten later). */
@@ -142,46 +160,34 @@ function writeDecimal(out: Buffer, at: number, n: number): number {
   return at + digits;
 }
 
-/** The value element at `offset` (ending exactly at `end`), decoded as net-snmp's readVarbindValue does. */
-function readValue(buf: Buffer, offset: number, end: number, type: number): unknown {
+/**
+ * The value element at `offset` (ending by `limit`), decoded as net-snmp's readVarbindValue does; its end is
+ * left in `contentEnd`.
+ */
+function readValue(buf: Buffer, offset: number, limit: number, type: number): unknown {
   switch (type) {
-    case TYPE_TAGS.Integer: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
-      return readIntegerContent(buf, pos, contentLength);
-    }
+    case TYPE_TAGS.Integer:
+      return readIntegerContent(buf, readContent(buf, offset, limit, type), contentLength);
     case TYPE_TAGS.Counter32:
     case TYPE_TAGS.Gauge32:
-    case TYPE_TAGS.TimeTicks: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
-      return readIntegerContent(buf, pos, contentLength) >>> 0;
-    }
-    case TYPE_TAGS.Boolean: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
-      return readIntegerContent(buf, pos, contentLength) !== 0;
-    }
+    case TYPE_TAGS.TimeTicks:
+      return readIntegerContent(buf, readContent(buf, offset, limit, type), contentLength) >>> 0;
+    case TYPE_TAGS.Boolean:
+      return readIntegerContent(buf, readContent(buf, offset, limit, type), contentLength) !== 0;
     case TYPE_TAGS.Counter64: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
+      const pos = readContent(buf, offset, limit, type);
       if (contentLength > 8 && !(contentLength === 9 && buf[pos] === 0)) fail('a Counter64 wider than 64 bits is left to the library', offset);
-      return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, end);
+      return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, contentEnd);
     }
     case TYPE_TAGS.OctetString:
     case TYPE_TAGS.Opaque: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
-      return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, end);
+      const pos = readContent(buf, offset, limit, type);
+      return contentLength === 0 ? Buffer.alloc(0) : buf.subarray(pos, contentEnd);
     }
-    case TYPE_TAGS.ObjectIdentifier: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
-      return readOidContent(buf, pos, end);
-    }
+    case TYPE_TAGS.ObjectIdentifier:
+      return readOidContent(buf, readContent(buf, offset, limit, type), contentEnd);
     case TYPE_TAGS.IpAddress: {
-      const pos = readHeader(buf, offset, end, type);
-      mustEnd(pos + contentLength, end);
+      const pos = readContent(buf, offset, limit, type);
       if (contentLength !== 4) fail('an IpAddress has 4 bytes', offset);
       return `${buf[pos]}.${buf[pos + 1]}.${buf[pos + 2]}.${buf[pos + 3]}`;
     }
@@ -190,12 +196,20 @@ function readValue(buf: Buffer, offset: number, end: number, type: number): unkn
     case TYPE_TAGS.NoSuchInstance:
     case TYPE_TAGS.EndOfMibView:
       // net-snmp reads the tag and one length byte and nothing else: only an empty value reads the same.
-      if (offset + 2 !== end || buf[offset + 1] !== 0) fail('a null value has no content', offset);
+      if (offset + 2 > limit || buf[offset + 1] !== 0) fail('a null value has no content', offset);
+      contentEnd = offset + 2;
       return null;
     default:
       // BIT STRING (net-snmp turns it into a string of bits) and unknown types: the library decides.
       return fail(`value type 0x${type.toString(16)} is left to the library`, offset);
   }
+}
+
+/** readHeader, with the element's end left in `contentEnd`. */
+function readContent(buf: Buffer, offset: number, limit: number, tag: number): number {
+  const pos = readHeader(buf, offset, limit, tag);
+  contentEnd = pos + contentLength;
+  return pos;
 }
 
 function mustEnd(actual: number, expected: number): void {
@@ -207,28 +221,88 @@ function mustEnd(actual: number, expected: number): void {
  * when the bytes are anything else or are not strictly well formed.
  */
 export function decodeResponse(buf: Buffer): DecodedResponse {
+  return guarded(decodeResponseMessage, buf);
+}
+
+/**
+ * Decodes a v1/v2c message carrying a v1 Trap-PDU or an SNMPv2-Trap-PDU that fills `buf` exactly. Throws
+ * ResponseDecodeError (and nothing else) for any other message (an inform, v3, a Response…) and for bytes
+ * that are not strictly well formed: those are the library's to decode.
+ */
+export function decodeTrap(buf: Buffer): DecodedTrap {
+  return guarded(decodeTrapMessage, buf);
+}
+
+function guarded<T>(decode: (buf: Buffer) => T, buf: Buffer): T {
   try {
     return decode(buf);
   } catch (err) {
     if (err instanceof ResponseDecodeError) throw err;
-    throw new ResponseDecodeError(`malformed response: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ResponseDecodeError(`malformed message: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-function decode(buf: Buffer): DecodedResponse {
+function decodeResponseMessage(buf: Buffer): DecodedResponse {
   const size = buf.length;
-  let pos = readHeader(buf, 0, size, SEQUENCE);
-  mustEnd(pos + contentLength, size);
-  const version = readInteger(buf, pos, size);
-  if (version !== 0 && version !== 1) fail('not a v1/v2c message', pos);
-  pos = readHeader(buf, contentEnd, size, OCTET_STRING);
-  const community = contentLength === 0 ? '' : buf.toString('utf8', pos, pos + contentLength);
-  pos = readHeader(buf, pos + contentLength, size, RESPONSE_PDU);
-  mustEnd(pos + contentLength, size);
+  const pos = readPdu(buf, readMessageHeader(buf), PDU_TAGS.response);
   const requestId = readInteger(buf, pos, size);
   const errorStatus = readInteger(buf, contentEnd, size);
   const errorIndex = readInteger(buf, contentEnd, size);
-  pos = readHeader(buf, contentEnd, size, SEQUENCE);
+  return { version: messageVersion, community: messageCommunity, requestId, errorStatus, errorIndex, varbinds: readVarbindList(buf, contentEnd) };
+}
+
+function decodeTrapMessage(buf: Buffer): DecodedTrap {
+  const size = buf.length;
+  const at = readMessageHeader(buf);
+  const version = messageVersion;
+  const community = messageCommunity;
+  if (buf[at] === PDU_TAGS.trapV2) {
+    // request-id and the two zeroes (net-snmp reads and then deletes them): INTEGERs, not kept.
+    readInteger(buf, readPdu(buf, at, PDU_TAGS.trapV2), size);
+    readInteger(buf, contentEnd, size);
+    readInteger(buf, contentEnd, size);
+    return { version, community, pdu: { type: PDU_TAGS.trapV2, varbinds: readVarbindList(buf, contentEnd) } };
+  }
+  // A v1 Trap-PDU (any other tag fails here): enterprise, agent-addr, generic-trap, specific-trap, time-stamp.
+  const enterprise = readValue(buf, readPdu(buf, at, PDU_TAGS.trapV1), size, OBJECT_IDENTIFIER) as string;
+  const agentAddr = readValue(buf, contentEnd, size, TYPE_TAGS.IpAddress) as string;
+  const generic = readInteger(buf, contentEnd, size);
+  const specific = readInteger(buf, contentEnd, size);
+  const upTime = readValue(buf, contentEnd, size, TYPE_TAGS.TimeTicks) as number;
+  const varbinds = readVarbindList(buf, contentEnd);
+  return { version, community, pdu: { type: PDU_TAGS.trapV1, enterprise, agentAddr, generic, specific, upTime, varbinds } };
+}
+
+/** Set by readMessageHeader. */
+let messageVersion = 0;
+let messageCommunity = '';
+
+/**
+ * The start of a v1/v2c message filling `buf`: SEQUENCE { version, community, … }. Leaves version and
+ * community in messageVersion and messageCommunity; returns where the PDU starts.
+ */
+function readMessageHeader(buf: Buffer): number {
+  const size = buf.length;
+  const pos = readHeader(buf, 0, size, SEQUENCE);
+  mustEnd(pos + contentLength, size);
+  messageVersion = readInteger(buf, pos, size);
+  if (messageVersion !== 0 && messageVersion !== 1) fail('not a v1/v2c message', pos);
+  const at = readHeader(buf, contentEnd, size, OCTET_STRING);
+  messageCommunity = contentLength === 0 ? '' : buf.toString('utf8', at, at + contentLength);
+  return at + contentLength;
+}
+
+/** The PDU at `offset`, of type `tag`, which must end the message; returns where its content starts. */
+function readPdu(buf: Buffer, offset: number, tag: number): number {
+  const pos = readHeader(buf, offset, buf.length, tag);
+  mustEnd(pos + contentLength, buf.length);
+  return pos;
+}
+
+/** The VarBindList at `offset`, which must end the message (as the last field of every PDU). */
+function readVarbindList(buf: Buffer, offset: number): WireVarbind[] {
+  const size = buf.length;
+  let pos = readHeader(buf, offset, size, SEQUENCE);
   mustEnd(pos + contentLength, size);
   const varbinds: WireVarbind[] = [];
   while (pos < size) {
@@ -240,8 +314,9 @@ function decode(buf: Buffer): DecodedResponse {
     if (valueStart >= end) fail('varbind without a value', valueStart);
     const type = buf[valueStart];
     const value = readValue(buf, valueStart, end, type);
+    mustEnd(contentEnd, end);
     varbinds.push({ oid, type, value });
     pos = end;
   }
-  return { version, community, requestId, errorStatus, errorIndex, varbinds };
+  return varbinds;
 }

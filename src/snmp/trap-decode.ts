@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TrapEvent, TrapPduType, TrapVersion } from '../events/trap-event.ts';
 import { PDU_TAGS } from './reply.ts';
+import type { DecodedTrap } from './response-decode.ts';
 import { TYPE_TAGS, varbindToJson, type OidNamer, type WireVarbind } from './varbind.ts';
 
 /** A notification PDU as net-snmp's Receiver hands it over. */
@@ -16,6 +17,16 @@ export interface LibraryNotification {
   /** Set by the Receiver's includeAuthentication option: community for v1/v2c, user name for v3. */
   community?: string;
   user?: string;
+}
+
+/**
+ * The pdu net-snmp's Receiver (includeAuthentication) hands over for a trap, from what our decoder made of
+ * it (decodeTrap): the PDU's fields, and the community when it is not empty (the library tests it for truth).
+ */
+export function trapNotification({ community, pdu }: DecodedTrap): LibraryNotification {
+  const notification: LibraryNotification = pdu;
+  if (community !== '') notification.community = community;
+  return notification;
 }
 
 export const SYS_UP_TIME_0 = '1.3.6.1.2.1.1.3.0';

@@ -8,7 +8,8 @@ import { sizeReceiveBuffer } from '../net/receive-buffer.ts';
 import { desFailureReason, ensureDesSupport } from './des.ts';
 import { peekSnmpVersion, peekV3Security, scopedPduRequestId, V3_FLAGS, WIRE_VERSIONS, type V3SecurityHeader } from './reply.ts';
 import type { MibResolver } from './mib.ts';
-import { notificationToEvent, trapFingerprint, type LibraryNotification } from './trap-decode.ts';
+import { decodeTrap, ResponseDecodeError, type DecodedTrap } from './response-decode.ts';
+import { notificationToEvent, trapFingerprint, trapNotification, type LibraryNotification } from './trap-decode.ts';
 import { TrapOidNames } from './trap-names.ts';
 import { boundLibraryKeyCache, toLibraryUser, type LibraryUser } from './usm.ts';
 import { encodeUsmReport, USM_STATS_NOT_IN_TIME_WINDOWS } from './usm-report.ts';
@@ -45,6 +46,8 @@ export interface TrapReceiverStats {
   /** v3 messages the library answered itself with a Report: engine discovery, or an unknown user / too low a security level on a reportable message (an inform). */
   reportsSent: number;
   socketErrors: number;
+  /** Datagrams by decoder: netprobe's own (v1/v2c Trap and SNMPv2-Trap PDUs, strictly well formed) or the library's (all others it is handed). */
+  decodedBy: Record<'netprobe' | 'library', number>;
 }
 
 /** net-snmp's Receiver as used here (the library's typings declare it `any`). */
@@ -59,7 +62,9 @@ type LibraryCallback = (error: (Error & { code?: number }) | null, data?: { pdu:
 
 /**
  * UDP listener for SNMP traps and informs. net-snmp decodes, authenticates and acknowledges informs;
- * this class owns the socket and turns what the library accepts into events on the bus.
+ * this class owns the socket and turns what the library accepts into events on the bus. v1/v2c traps
+ * (the bulk of a flood) are decoded by our own decoder (decodeTrap) and go the same way from there;
+ * whatever it refuses goes to the library.
  *
  * The socket is ours, handed to the library through its `dgramModule` option (SocketForLibrary), so
  * that we choose dual-stack IPv6, the receive buffer and an ephemeral port (the library turns port 0
@@ -76,6 +81,8 @@ export class TrapReceiver {
   private strict: LibraryEndpoint | undefined;
   private open: LibraryEndpoint | undefined;
   private readonly userNames: Set<string>;
+  /** TRAP_COMMUNITIES, for v1/v2c traps we decode ourselves (empty: any community). */
+  private readonly communities: Set<string>;
   /** The datagram being handed to the library (it calls back synchronously), and what became of it. */
   private current: Current | undefined;
   /** Replay protection for authenticated v3 messages (RFC 3414 §3.2 step 7). */
@@ -92,6 +99,7 @@ export class TrapReceiver {
     dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
     reportsSent: 0,
     socketErrors: 0,
+    decodedBy: { netprobe: 0, library: 0 },
   };
 
   private readonly config: TrapsConfig;
@@ -108,6 +116,7 @@ export class TrapReceiver {
     this.config = config;
     this.deps = deps;
     this.userNames = new Set(config.users.map((user) => user.name));
+    this.communities = new Set(config.communities);
     this.libraryUsers = new Map(config.users.map((user) => [user.name, toLibraryUser(user)]));
     this.dropLog = new DropLog(deps.logger);
     this.names = new TrapOidNames(deps.mib);
@@ -185,6 +194,8 @@ export class TrapReceiver {
     if (version === WIRE_VERSIONS['3'] && ++this.v3Datagrams % KEY_CACHE_CHECK_EVERY === 0) boundLibraryKeyCache();
     try {
       if (v3 && (v3.flags & V3_FLAGS.auth) !== 0 && !this.checkLocalWindow(buffer, v3, current)) return;
+      if ((version === WIRE_VERSIONS['1'] || version === WIRE_VERSIONS['2c']) && this.takeTrap(buffer, rinfo)) return;
+      this.counters.decodedBy.library++;
       // Accepting every community, a v1/v2c message can only end at the open receiver: going through the
       // strict one first would cost a refusal (an Error with a stack trace) per datagram.
       if (this.open && (version === WIRE_VERSIONS['1'] || version === WIRE_VERSIONS['2c'])) this.open.socket.dispatch(buffer, rinfo);
@@ -205,6 +216,32 @@ export class TrapReceiver {
     } finally {
       this.current = undefined;
     }
+  }
+
+  /**
+   * A v1 Trap or v2c SNMPv2-Trap decoded by our own decoder (decodeTrap, cheaper than the library's Message,
+   * PDU and BER reader objects), authorized and handed to onResult exactly as the library's receivers would
+   * have done (the same pdu object: their includeAuthentication adds a non-empty community). False when the
+   * decoder leaves the bytes to the library: informs (acknowledged by the library), other PDUs, anything not
+   * strictly well formed.
+   */
+  private takeTrap(buffer: Buffer, rinfo: dgram.RemoteInfo): boolean {
+    let decoded: DecodedTrap;
+    try {
+      decoded = decodeTrap(buffer);
+    } catch (err) {
+      if (err instanceof ResponseDecodeError) return false;
+      throw err;
+    }
+    this.counters.decodedBy.netprobe++;
+    const { community } = decoded;
+    // The strict receiver's authorizer: a listed community, and never the empty one (the library finds it falsy).
+    if (!this.open && (community === '' || !this.communities.has(community))) {
+      this.drop('unknownCommunity', rinfo);
+      return true;
+    }
+    this.onResult(null, { pdu: trapNotification(decoded), rinfo });
+    return true;
   }
 
   private onStrictResult: LibraryCallback = (error, data) => {

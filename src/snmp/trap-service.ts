@@ -166,6 +166,7 @@ function registerTrapMetrics(metrics: MetricsRegistrar, receiver: TrapReceiver):
     ['netprobe_traps_received_total', 'Notifications accepted, by SNMP version', 'version', () => stats().received],
     ['netprobe_traps_received_by_pdu_total', 'Notifications accepted, by PDU type', 'pdu_type', () => stats().receivedByPduType],
     ['netprobe_traps_dropped_total', 'Datagrams dropped on the trap port, by reason', 'reason', () => stats().dropped],
+    ['netprobe_trap_datagrams_decoded_total', 'Datagrams on the trap port, by decoder: netprobe (v1/v2c Trap and SNMPv2-Trap PDUs) or library (everything else)', 'decoder', () => stats().decodedBy],
   ];
   for (const [name, help, label, read] of counters) {
     const samples = () => Object.entries(read()).map(([key, value]) => ({ labels: { [label]: key }, value }));

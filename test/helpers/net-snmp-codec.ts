@@ -78,3 +78,79 @@ export function libraryDecodeResponse(buffer: Buffer): ResponseSpec {
 export function libraryPduType(buffer: Buffer): number {
   return Message.createFromBuffer(buffer).pdu.type;
 }
+
+/**
+ * The smallest v1 Trap message (community "", enterprise 1.3, agent 127.0.0.1, generic 0, specific 0,
+ * time-stamp 0, no varbinds), decoded once by the library to reach its TrapPdu class, which it does not export.
+ */
+export const MINIMAL_V1_TRAP = Buffer.from('301b02010004 00a414 06012b 40047f000001 020100 020100 430100 3000'.replace(/ /g, ''), 'hex');
+const trapPdu = Object.getPrototypeOf(Message.createFromBuffer(MINIMAL_V1_TRAP).pdu) as object;
+
+/** A v1 Trap-PDU's fields, as net-snmp's TrapPdu takes them. */
+export interface V1TrapSpec {
+  version: number;
+  community: string;
+  enterprise: string;
+  agentAddr: string;
+  generic: number;
+  specific: number;
+  /** 0 is written as the library's process uptime (its TrapPdu writes `upTime || uptime`). */
+  upTime: number;
+  varbinds: WireVarbind[];
+}
+
+/** An SNMPv2-Trap-PDU's fields, as net-snmp's SimplePdu writes them. */
+export interface V2TrapSpec {
+  version: number;
+  community: string;
+  requestId: number;
+  varbinds: WireVarbind[];
+}
+
+/** A trap message as net-snmp's own TrapPdu (v1) or SimplePdu (SNMPv2-Trap) and Message write it. */
+export function libraryEncodeTrap(spec: V1TrapSpec | V2TrapSpec): Buffer {
+  const pdu =
+    'enterprise' in spec
+      ? Object.assign(Object.create(trapPdu) as object, {
+          type: snmp.PduType.Trap,
+          enterprise: spec.enterprise,
+          agentAddr: spec.agentAddr,
+          generic: spec.generic,
+          specific: spec.specific,
+          upTime: spec.upTime,
+          varbinds: spec.varbinds,
+        })
+      : Object.assign(Object.create(simplePdu) as object, { type: snmp.PduType.TrapV2, id: spec.requestId, varbinds: spec.varbinds, options: {} });
+  return Buffer.from(Message.createCommunity(spec.version, spec.community, pdu).toBuffer());
+}
+
+/** net-snmp's Receiver as the trap receiver configures it, fed through a socket stand-in; its last callback. */
+let received: { pdu: Record<string, unknown> } | { error: Error } | undefined;
+let deliver: ((buffer: Buffer, rinfo: object) => void) | undefined;
+const receiverSocket = {
+  on(event: string, listener: (buffer: Buffer, rinfo: object) => void) {
+    if (event === 'message') deliver = listener;
+    return receiverSocket;
+  },
+  bind: () => {},
+  close: () => {},
+  send: () => {},
+  address: () => ({ address: '127.0.0.1', port: 162, family: 'IPv4' }),
+};
+snmp.createReceiver(
+  { port: 1, disableAuthorization: true, includeAuthentication: true, dgramModule: { createSocket: () => receiverSocket } },
+  (error: Error | null, data?: { pdu: Record<string, unknown> }) => {
+    received = error ? { error } : { pdu: data!.pdu };
+  },
+);
+
+/**
+ * What net-snmp's Receiver, as the trap receiver configures it (includeAuthentication; authorization disabled,
+ * as when every community is accepted), hands its callback for these bytes: the pdu, or the error.
+ */
+export function libraryReceive(buffer: Buffer): { pdu: Record<string, unknown> } | { error: Error } {
+  received = undefined;
+  deliver!(buffer, { address: '127.0.0.1', family: 'IPv4', port: 50000, size: buffer.length });
+  if (!received) throw new Error('net-snmp\'s receiver did not call back');
+  return received;
+}
