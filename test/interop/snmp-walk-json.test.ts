@@ -62,7 +62,7 @@ describe('POST /snmp/walk as one JSON document, serialized as the replies come',
     expect(shape(body.varbinds)).toEqual(shape(streamed.varbinds));
     expect(withoutElapsed({ ...body, varbinds: [] })).toEqual(withoutElapsed({ varbinds: [], ...streamed.summary }));
     expect(typeof body.elapsedMs).toBe('number');
-    if (request.maxVarbinds === 100_000) expect((body.varbinds as unknown[]).length).toBeGreaterThan(100);
+    if ('maxVarbinds' in request && request.maxVarbinds === 100_000) expect((body.varbinds as unknown[]).length).toBeGreaterThan(100);
   });
 
   it('a failure before any varbind is still problem+json with its status', async () => {
