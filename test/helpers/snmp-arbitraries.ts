@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expect, it } from 'vitest';
 import { TYPE_TAGS, type WireVarbind } from '../../src/snmp/varbind.ts';
 
 /** fast-check arbitraries for SNMP messages as net-snmp's encoder takes them (the decoders' differential tests). */
@@ -41,4 +42,32 @@ export function mutate(message: Buffer, changes: [number, number, string][]): Bu
     else out = out.subarray(0, i);
   }
   return Buffer.from(out);
+}
+
+/**
+ * The two fuzz properties both decoders are held to against net-snmp: on mutated messages, `expectAgreement`
+ * (our result equals the library's, or our typed error; true when ours accepted) is checked and more than 200
+ * must be accepted; on arbitrary bytes, it only ever checks.
+ */
+export function itFuzzesAgainstTheLibrary<S>(messages: fc.Arbitrary<S>, encode: (spec: S) => Buffer, expectAgreement: (buffer: Buffer) => boolean): void {
+  it('agrees with net-snmp on mutated messages whenever it accepts them, and fails with its own error otherwise', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(messages, edits, (spec, changes) => {
+        if (expectAgreement(mutate(encode(spec), changes))) accepted++;
+      }),
+      { numRuns: 3000 },
+    );
+    // Many mutations (a value byte, a community byte) leave a well-formed message: those are compared.
+    expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('never throws anything but ResponseDecodeError on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(bytes(200), (buffer) => {
+        expectAgreement(buffer);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 }
