@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { loadOnFirstUse } from './lazy-module.ts';
 import { BUS_ENGINES } from './events/bus-engine.ts';
 import { ForwarderListSchema } from './events/forwarders/schemas.ts';
 import { parseRule } from './net/policy.ts';
@@ -388,9 +388,7 @@ function envNameFor(key: string, fromEnv: Map<string, string>): string | undefin
 }
 
 /** yaml, loaded only when a YAML configuration file is read. */
-function parseYaml(text: string): unknown {
-  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
-}
+const yaml = loadOnFirstUse<typeof import('yaml')>('yaml');
 
 function readConfigFile(fileName: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
   let text: string;
@@ -401,7 +399,7 @@ function readConfigFile(fileName: string): { ok: true; value: Record<string, unk
   }
   let value: unknown;
   try {
-    value = /\.json$/i.test(fileName) ? JSON.parse(text) : parseYaml(text);
+    value = /\.json$/i.test(fileName) ? JSON.parse(text) : yaml().parse(text);
   } catch (err) {
     return { ok: false, message: `cannot parse ${fileName}: ${(err as Error).message.split('\n')[0]}` };
   }

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
+import { loadOnFirstUse } from '../lazy-module.ts';
 
 /**
  * The few libc calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE, malloc_trim), through koffi,
@@ -17,15 +17,10 @@ export interface Libc {
   mallocTrim: ((pad: number) => number) | undefined;
 }
 
-type Koffi = typeof import('koffi');
-
-let koffi: Koffi | undefined;
 let libc: Libc | undefined;
 
-/** koffi, loaded on first use (synchronously: it is a CommonJS native module). */
-export function loadKoffi(): Koffi {
-  return (koffi ??= createRequire(import.meta.url)('koffi') as Koffi);
-}
+/** koffi, loaded on first use. */
+export const loadKoffi = loadOnFirstUse<typeof import('koffi')>('koffi');
 
 export function loadLibc(): Libc {
   if (libc) return libc;

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
+import { loadOnFirstUse } from '../lazy-module.ts';
 import type { ProbeMatch } from './types.ts';
 
 /**
@@ -13,12 +13,9 @@ import type { ProbeMatch } from './types.ts';
 /** Flags a request may give; RE2 always matches code points, so `u` is accepted and changes nothing. */
 export const EXPECT_FLAGS = 'imsu';
 
-let engine: typeof RE2JS | undefined;
-
 /** re2js, loaded with the first pattern: a service whose probes expect none does not carry it (about 1 MB). */
-function re2(): typeof RE2JS {
-  return (engine ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
-}
+const re2js = loadOnFirstUse<typeof import('re2js')>('re2js');
+const re2 = (): typeof RE2JS => re2js().RE2JS;
 
 function flagBits(flags: string): number {
   const { CASE_INSENSITIVE, MULTILINE, DOTALL } = re2();

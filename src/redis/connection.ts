@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { loadOnFirstUse } from '../lazy-module.ts';
 
 export type RedisConfig = Config['redis'];
 
@@ -10,6 +10,9 @@ export const READER_BLOCK_MS = 2_000;
 
 /** A command that gets no answer in this long fails (a server that stopped answering without closing). */
 const COMMAND_TIMEOUT_MS = 5_000;
+
+/** ioredis, loaded when REDIS_URL is set: a service without it does not carry ioredis (about 3 MB of RSS). */
+const ioredis = loadOnFirstUse<typeof import('ioredis')>('ioredis');
 
 /** Reconnection delays: doubling from 100 ms, at most 2 s (ioredis keeps trying for ever). */
 function retryDelay(attempt: number): number {
@@ -49,8 +52,7 @@ export function openRedis(config: RedisConfig, logger: Logger): RedisConnections
     connectTimeout: COMMAND_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
-  // Loaded here, not at import: a service without REDIS_URL does not carry ioredis (about 3 MB of RSS).
-  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  const { Redis: RedisClient } = ioredis();
   const log = logger.child({ subsystem: 'redis' });
   const connections: Redis[] = [];
   const open = (name: string, extra: RedisOptions = {}) => {
