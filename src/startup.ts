@@ -67,6 +67,7 @@ export async function startTraps({ config, traps, readiness, logger }: AppDeps, 
     if (!config.traps.enabled) return { state: 'disabled' };
     if (!port.socket) return { state: 'down', detail: port.problem };
     const bound = await traps.start(port.socket);
+    await untilFollowing(traps.follow(), logger);
     const bus = traps.busStatus();
     logger.info(
       { address: bound.address, port: bound.port, engineId: traps.receiver.engineId(), receiveBufferBytes: traps.receiver.receiveBufferBytes(), bus: bus.engine },
@@ -74,6 +75,23 @@ export async function startTraps({ config, traps, readiness, logger }: AppDeps, 
     );
     return { state: 'up' };
   }
+}
+
+/** How long the start waits for the trap bus to find where the shared stream ends (Redis's connect timeout). */
+const FOLLOW_WAIT_MS = 5_000;
+
+/**
+ * Waits until the bus engine reads the shared stream from its end (TRAP_BUS=redis), before the process
+ * reports itself ready (a cluster worker: before it serves), so that a subscriber misses nothing appended
+ * after it subscribed. At most FOLLOW_WAIT_MS: with Redis unreachable the start goes on, the bus
+ * connecting (/readyz says so).
+ */
+export async function untilFollowing(following: Promise<void>, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, FOLLOW_WAIT_MS, 'late')));
+  const outcome = await Promise.race([following, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn({ waitedMs: FOLLOW_WAIT_MS }, 'going on before the trap bus reads the shared stream: subscribers until then may miss events');
 }
 
 /**

@@ -10,7 +10,7 @@ import { startMemoryTrim } from '../memory-trim.ts';
 import { PrometheusMetrics } from '../metrics.ts';
 import { TargetResolver } from '../net/resolve.ts';
 import { openRedis } from '../redis/connection.ts';
-import { listen, loadMibs, starting, stopOnSignal } from '../startup.ts';
+import { listen, loadMibs, starting, stopOnSignal, untilFollowing } from '../startup.ts';
 import { isMessage, WORKER_ENV, WORKER_TRAP_PORT_ENV, type ToPrimary, type ToWorker } from './protocol.ts';
 
 /** How long /metrics waits for the primary to gather every process's metrics before answering with this worker's alone. */
@@ -46,7 +46,7 @@ export async function runWorker(config: Config): Promise<void> {
   const deps = buildDeps(workerConfig, { logger, mib, resolver, metrics, trapEngine, redis });
   deps.readiness.set('traps', 'starting', 'waiting for the primary');
   const built = createApp(deps);
-  deps.traps.follow();
+  const following = deps.traps.follow();
   mib.onChange((change) => link.send({ type: 'netprobe:mibs', change }));
 
   const welcomed = link.listen({
@@ -66,6 +66,7 @@ export async function runWorker(config: Config): Promise<void> {
   stopOnSignal({ server, deps, redis, alsoWhen: primaryGone });
   link.send({ type: 'netprobe:hello' });
   await welcomed;
+  await untilFollowing(following, logger);
   app = built;
   deps.readiness.set('http', 'up');
   logger.info({ pid: process.pid }, 'HTTP worker serving');

@@ -136,8 +136,12 @@ export interface BusEngine<K> {
   attach(window: BusWindow<K>): void;
   append(draft: EntryDraft<K>): AppendOutcome;
   locate(id: StreamId): Location;
-  /** Starts reading the shared stream (engines that have one). */
-  start?(): void;
+  /**
+   * Starts reading the shared stream (engines that have one). Resolves once the reader knows where the
+   * stream ends, so that a subscriber taken from then on misses nothing appended after it subscribed
+   * (never, when the engine is closed first).
+   */
+  start?(): Promise<void>;
   /** Reads the shared stream after `after`; only engines that keep events beyond the window have it. */
   readonly history?: (after: StreamId, limit: number) => Promise<HistoryPage<K>>;
   /** Lists events from the shared stream; without it, /recent lists the window. */

@@ -143,6 +143,8 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
   private reconnects = 0;
   private historyReads = 0;
   private readonly historyQueue: (() => void)[] = [];
+  private markPositioned!: () => void;
+  private readonly positioned = new Promise<void>((resolve) => (this.markPositioned = resolve));
 
   private readonly options: RedisStreamEngineOptions<K>;
 
@@ -161,12 +163,14 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
     this.window = window;
   }
 
-  /** Starts the stream reader (main.ts, once the receiver is listening). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    if (this.options.client.status === 'ready') this.setWriter('up');
-    void this.readLoop();
+  /** Starts the stream reader (main.ts, once the receiver is listening); resolves once it has found where the stream ends. */
+  start(): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      if (this.options.client.status === 'ready') this.setWriter('up');
+      void this.readLoop();
+    }
+    return this.positioned;
   }
 
   append(draft: EntryDraft<K>): AppendOutcome {
@@ -257,6 +261,7 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
   /** Stops the reader and tries, for a short while, to append what is still waiting. */
   async close(): Promise<void> {
     this.closing = true;
+    this.markPositioned();
     this.options.reader.disconnect();
     const deadline = Date.now() + CLOSE_FLUSH_MS;
     while (this.backlogLength > 0 && Date.now() < deadline && this.options.client.status === 'ready') {
@@ -283,6 +288,8 @@ export class RedisStreamEngine<K> implements BusEngine<K> {
       try {
         if (this.lastReadId === undefined) {
           this.lastReadId = await this.streamEnd();
+          this.options.logger.info({ after: this.lastReadId }, 'trap bus: reading the stream');
+          this.markPositioned();
           this.scheduleDrain();
         }
         this.setReader('up');

@@ -76,13 +76,16 @@ export class TrapService {
 
   /** Starts the bus engine (the Redis stream reader), then receiving on `socket` (bound by main.ts before the target policy is built), or on a socket of its own. */
   start(socket?: dgram.Socket): Promise<{ address: string; port: number; family: string }> {
-    this.bus.engine.start?.();
+    void this.bus.engine.start?.();
     return this.receiver.start(socket);
   }
 
-  /** Starts the bus engine only, not the receiver: a cluster worker, whose primary receives the traps. */
-  follow(): void {
-    this.bus.engine.start?.();
+  /**
+   * Starts the bus engine only, not the receiver: a cluster worker, whose primary receives the traps.
+   * Resolves once the engine reads the shared stream from where it ends (at once without one).
+   */
+  follow(): Promise<void> {
+    return this.bus.engine.start?.() ?? Promise.resolve();
   }
 
   /** Stops receiving, ends every subscription (each consumer sees 'closed'), then the engine (appending what it still can). */

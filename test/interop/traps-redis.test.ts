@@ -70,6 +70,10 @@ describe('one stream for every replica', () => {
     const { status, body } = await readiness(a);
     expect(status).toBe(200);
     expect(body.trapBus).toEqual({ engine: 'redis', state: 'up', backlog: { events: 0, bytes: 0 } });
+    // Ready only once the bus reads the stream: a subscriber taken earlier would miss what others append meanwhile.
+    const lineOf = (msg: string) => a.service.logs.findIndex((l) => l.includes(`"msg":"${msg}"`));
+    expect(lineOf('trap bus: reading the stream')).toBeGreaterThanOrEqual(0);
+    expect(lineOf('trap bus: reading the stream')).toBeLessThan(lineOf('http listening'));
     await snmptrapTo(a, `${newTag()}metrics`);
     const metrics = await eventually('an append observed', () => scrape(a.baseUrl), (text) => metricValue(text, 'netprobe_trap_bus_append_seconds_count') >= 1);
     expect(metricValue(metrics, 'netprobe_trap_bus_state', '{engine="redis",state="up"}')).toBe(1);

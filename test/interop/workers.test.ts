@@ -236,6 +236,17 @@ describe('WORKERS=2, TRAP_BUS=redis', () => {
     await redis?.stop();
   });
 
+  it('each worker serves only once its bus reads the stream (a subscriber taken earlier would miss what the primary appends meanwhile)', async () => {
+    for (let i = 0; i < 200 && workerPids(service).length < 2; i++) await sleep(100);
+    const workers = service.logs.filter((l) => l.includes('"msg":"HTTP worker serving"')).map((l) => /"worker":(\d+)/.exec(l)![1]);
+    expect(workers).toHaveLength(2);
+    for (const worker of workers) {
+      const lineOf = (msg: string) => service.logs.findIndex((l) => l.includes(`"worker":${worker},`) && l.includes(`"msg":"${msg}"`));
+      expect(lineOf('trap bus: reading the stream'), `worker ${worker}`).toBeGreaterThanOrEqual(0);
+      expect(lineOf('trap bus: reading the stream'), `worker ${worker}`).toBeLessThan(lineOf('HTTP worker serving'));
+    }
+  }, 30_000);
+
   it('traps reach subscribers on both workers through the stream, same ids, same order; Last-Event-ID resumes on either', async () => {
     await trapsReachEveryWorker(service, await trapPortOf(service), `m${process.pid}-redis-`);
   }, 60_000);
