@@ -54,23 +54,16 @@ export const walkScenario: Scenario = {
       };
       // warm-up: first-call compilation is not what is measured
       if (!quick) for (const netprobe of netprobes) await walkJson(netprobe, snmpd, root);
+      const record = recorder(counts);
       const walkNetprobes = async () => {
         for (const [r, netprobe] of netprobes.entries()) {
-          const json = await walkJson(netprobe, snmpd, root);
-          times.json[r].push(json.ms);
-          counts.json = json.varbinds;
-          const ndjson = await walkNdjson(netprobe, snmpd, root);
-          times.ndjson[r].push(ndjson.ms);
-          counts.ndjson = ndjson.varbinds;
-          const parallel = await walkJson(netprobe, snmpd, root, PARALLEL);
-          times.parallel[r].push(parallel.ms);
-          counts.parallel = parallel.varbinds;
+          record(times.json[r], 'json', await walkJson(netprobe, snmpd, root));
+          record(times.ndjson[r], 'ndjson', await walkNdjson(netprobe, snmpd, root));
+          record(times.parallel[r], 'parallel', await walkJson(netprobe, snmpd, root, PARALLEL));
         }
       };
       const walkPeers = async () => {
-        const cli = await bulkwalk(snmpd);
-        times.bulkwalk.push(cli.ms);
-        counts.bulkwalk = cli.varbinds;
+        record(times.bulkwalk, 'bulkwalk', await bulkwalk(snmpd));
         const started = performance.now();
         const res = await fetch(exporterUrl);
         const body = await res.text();
@@ -78,12 +71,7 @@ export const walkScenario: Scenario = {
         times.exporter.push(performance.now() - started);
         counts.exporter = Number(/^snmp_scrape_pdus_returned (\d+)/m.exec(body)?.[1] ?? Number.NaN);
       };
-      // Rounds alternate who walks first, so that neither side always follows the other on a busy host.
-      for (let i = 0; i < rounds; i++) {
-        if (i % 2 === 1) await walkPeers();
-        await walkNetprobes();
-        if (i % 2 === 0) await walkPeers();
-      }
+      await alternate(rounds, walkNetprobes, walkPeers);
       if (counts.parallel !== counts.json) throw new Error(`the parallel walk gave ${counts.parallel} varbinds, the serial one ${counts.json}`);
       log(`varbinds: netprobe ${counts.json} (ndjson ${counts.ndjson}, parallel ${counts.parallel}), snmpbulkwalk ${counts.bulkwalk}, snmp_exporter ${counts.exporter}`);
       const note = `${counts.json} varbinds (snmpbulkwalk: ${counts.bulkwalk}, snmp_exporter: ${counts.exporter}), ${rounds} walks each, -Cr${REPETITIONS} / maxRepetitions ${REPETITIONS}; netprobe names every varbind from its MIBs, the peers print numeric OIDs`;
@@ -104,26 +92,14 @@ export const walkScenario: Scenario = {
         const agent: Agent = { host: '127.0.0.1', port: relay.port };
         const link = { json: runtimes.map(() => [] as number[]), parallel: runtimes.map(() => [] as number[]), bulkwalk: [] as number[] };
         const linkCounts = { json: 0, parallel: 0, bulkwalk: 0 };
+        const recordLink = recorder(linkCounts);
         const walkNetprobesOverLink = async () => {
           for (const [r, netprobe] of netprobes.entries()) {
-            const json = await walkJson(netprobe, agent, root);
-            link.json[r].push(json.ms);
-            linkCounts.json = json.varbinds;
-            const parallel = await walkJson(netprobe, agent, root, PARALLEL);
-            link.parallel[r].push(parallel.ms);
-            linkCounts.parallel = parallel.varbinds;
+            recordLink(link.json[r], 'json', await walkJson(netprobe, agent, root));
+            recordLink(link.parallel[r], 'parallel', await walkJson(netprobe, agent, root, PARALLEL));
           }
         };
-        const bulkwalkOverLink = async () => {
-          const cli = await bulkwalk(agent);
-          link.bulkwalk.push(cli.ms);
-          linkCounts.bulkwalk = cli.varbinds;
-        };
-        for (let i = 0; i < rounds; i++) {
-          if (i % 2 === 1) await bulkwalkOverLink();
-          await walkNetprobesOverLink();
-          if (i % 2 === 0) await bulkwalkOverLink();
-        }
+        await alternate(rounds, walkNetprobesOverLink, async () => recordLink(link.bulkwalk, 'bulkwalk', await bulkwalk(agent)));
         if (linkCounts.parallel !== linkCounts.json) throw new Error(`over the link, the parallel walk gave ${linkCounts.parallel} varbinds, the serial one ${linkCounts.json}`);
         const over = `over a ${LINK_DELAY_MS} ms-each-way link`;
         const linkNote = `${linkCounts.json} varbinds (snmpbulkwalk: ${linkCounts.bulkwalk}), ${rounds} walks each; every datagram held ${LINK_DELAY_MS} ms each way by a UDP relay on loopback (bench process), the same relay for both`;
@@ -142,11 +118,33 @@ export const walkScenario: Scenario = {
   },
 };
 
+interface WalkTime {
+  ms: number;
+  varbinds: number;
+}
+
+/** Puts a walk's time in its series and its varbind count in `counts` (the counts of every walk of a kind agree). */
+function recorder<K extends string>(counts: Record<K, number>): (series: number[], kind: K, walk: WalkTime) => void {
+  return (series, kind, walk) => {
+    series.push(walk.ms);
+    counts[kind] = walk.varbinds;
+  };
+}
+
+/** Rounds of both sides that alternate who walks first, so that neither side always follows the other on a busy host. */
+async function alternate(rounds: number, netprobe: () => Promise<void>, peers: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 1) await peers();
+    await netprobe();
+    if (i % 2 === 0) await peers();
+  }
+}
+
 function walkBody(agent: Agent, root: string, parallel = 1): string {
   return JSON.stringify({ host: agent.host, port: agent.port, community: COMMUNITY, oid: root, maxRepetitions: REPETITIONS, maxVarbinds: 100_000, parallel });
 }
 
-async function walkJson(netprobe: Netprobe, agent: Agent, root: string, parallel = 1): Promise<{ ms: number; varbinds: number }> {
+async function walkJson(netprobe: Netprobe, agent: Agent, root: string, parallel = 1): Promise<WalkTime> {
   const started = performance.now();
   const res = await fetch(`${netprobe.baseUrl}/snmp/walk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: walkBody(agent, root, parallel) });
   const body = (await res.json()) as { varbinds?: unknown[]; truncated?: boolean };
@@ -155,7 +153,7 @@ async function walkJson(netprobe: Netprobe, agent: Agent, root: string, parallel
   return { ms, varbinds: body.varbinds.length };
 }
 
-async function walkNdjson(netprobe: Netprobe, agent: Agent, root: string): Promise<{ ms: number; varbinds: number }> {
+async function walkNdjson(netprobe: Netprobe, agent: Agent, root: string): Promise<WalkTime> {
   const started = performance.now();
   const res = await fetch(`${netprobe.baseUrl}/snmp/walk`, {
     method: 'POST',
