@@ -76,12 +76,12 @@ export class TrapService {
 
   /** Starts the bus engine (the Redis stream reader), then receiving on `socket` (bound by main.ts before the target policy is built), or on a socket of its own. */
   start(socket?: dgram.Socket): Promise<{ address: string; port: number; family: string }> {
-    void this.bus.engine.start?.();
+    void this.follow();
     return this.receiver.start(socket);
   }
 
   /**
-   * Starts the bus engine only, not the receiver: a cluster worker, whose primary receives the traps.
+   * Starts the bus engine (once; a cluster worker, whose primary receives the traps, starts only this).
    * Resolves once the engine reads the shared stream from where it ends (at once without one).
    */
   follow(): Promise<void> {

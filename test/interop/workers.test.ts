@@ -98,6 +98,11 @@ function workerPids(service: RunningService): number[] {
   return service.logs.filter((l) => l.includes('"msg":"HTTP worker serving"')).map((l) => Number(/"pid":(\d+)/.exec(l)![1]));
 }
 
+/** Waits (up to 20 s) until both workers logged that they serve: /readyz answers from the first one ready. */
+async function untilBothWorkersServe(service: RunningService): Promise<void> {
+  for (let i = 0; i < 200 && new Set(workerPids(service)).size < 2; i++) await sleep(100);
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -126,7 +131,7 @@ describe('WORKERS=2, TRAP_BUS=memory', () => {
 
   it('one primary receives the traps; two workers serve HTTP', async () => {
     // /readyz answered from the first worker ready; the second may still be loading its MIBs.
-    for (let i = 0; i < 200 && new Set(workerPids(service)).size < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await untilBothWorkersServe(service);
     expect(service.logs.filter((l) => l.includes('"msg":"trap receiver listening"'))).toHaveLength(1);
     expect(new Set(workerPids(service)).size).toBe(2);
     expect(workerPids(service)).not.toContain(service.child.pid);
@@ -237,7 +242,7 @@ describe('WORKERS=2, TRAP_BUS=redis', () => {
   });
 
   it('each worker serves only once its bus reads the stream (a subscriber taken earlier would miss what the primary appends meanwhile)', async () => {
-    for (let i = 0; i < 200 && workerPids(service).length < 2; i++) await sleep(100);
+    await untilBothWorkersServe(service);
     const workers = service.logs.filter((l) => l.includes('"msg":"HTTP worker serving"')).map((l) => /"worker":(\d+)/.exec(l)![1]);
     expect(workers).toHaveLength(2);
     for (const worker of workers) {
