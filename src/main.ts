@@ -36,7 +36,8 @@ async function main(): Promise<void> {
 /**
  * One process, in explicit steps: MIBs, listeners (HTTP and the trap port), the Redis connections
  * (REDIS_URL; they connect in the background, and Redis being down does not stop the start), then the
- * target policy (which needs the bound ports), the adapters and the app.
+ * target policy (which needs the bound ports), the adapters and the app, which serves once the traps
+ * have started.
  */
 async function runSingle(config: Config, logger: Logger): Promise<void> {
   const mib = loadMibs(config, logger);
@@ -52,8 +53,11 @@ async function runSingle(config: Config, logger: Logger): Promise<void> {
   const deps = buildDeps(config, { logger, mib, resolver, metrics, trapEngine, redis });
   // A forwarder aimed at an address the target policy denies stops the start here, naming the rule.
   await deps.forwarders.checkTargets();
-  app = createApp(deps);
+  const built = createApp(deps);
+  // Served only once the trap bus reads the shared stream (TRAP_BUS=redis, at most a few seconds): a
+  // subscriber taken earlier would miss what other replicas append meanwhile. Until then: 503 starting.
   await startTraps(deps, trapSocket);
+  app = built;
   deps.forwarders.start();
   deps.readiness.set('http', 'up');
   logger.info({ address: server.address(), port: ownPorts[0] }, 'http listening');

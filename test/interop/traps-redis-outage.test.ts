@@ -129,8 +129,16 @@ describe('Redis killed mid-stream', () => {
 describe('Redis down when a replica starts', () => {
   it('the replica starts and serves; /readyz says the bus is down; traps wait and are appended once Redis comes', async () => {
     const port = await freeTcpPort();
-    const late = await startReplica('late', `redis://127.0.0.1:${port}`, { TRAP_STREAM: STREAM }, false);
+    const httpPort = await freeTcpPort();
+    const answers = answersUntilServed(`http://127.0.0.1:${httpPort}/healthz`);
+    const late = await startReplica('late', `redis://127.0.0.1:${port}`, { TRAP_STREAM: STREAM, PORT: String(httpPort) }, false);
     replicas.push(late);
+    // It serves only once the start has waited for the bus to read the stream (5 s here, Redis being down):
+    // a subscriber taken earlier would miss what other replicas append meanwhile. Until then, 503 starting.
+    const { starting, firstServedAfterMs } = await answers;
+    expect(starting).toBeGreaterThan(0);
+    expect(late.service.logs.join('\n')).toContain('going on before the trap bus reads the shared stream');
+    expect(firstServedAfterMs).toBeGreaterThanOrEqual(4_000);
     const down = await eventually('the bus down', () => readiness(late), (r) => r.body.trapBus.state === 'down');
     expect(down.status).toBe(200);
     expect(down.body.trapBus.detail).toMatch(/ECONNREFUSED/);
@@ -149,3 +157,26 @@ describe('Redis down when a replica starts', () => {
     }
   }, 60_000);
 });
+
+/**
+ * Asks `url` every 20 ms from now until it answers other than 503 starting: how many times it said starting,
+ * and how long after the first such answer it first served.
+ */
+async function answersUntilServed(url: string): Promise<{ starting: number; firstServedAfterMs: number }> {
+  let starting = 0;
+  let firstStartingAt: number | undefined;
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(url).catch(() => undefined); // not listening yet
+    if (response) {
+      const body = (await response.json()) as { type?: string };
+      if (response.status !== 503 || !String(body.type).endsWith('starting')) {
+        return { starting, firstServedAfterMs: Date.now() - (firstStartingAt ?? Date.now()) };
+      }
+      starting++;
+      firstStartingAt ??= Date.now();
+    }
+    await sleep(20);
+  }
+  throw new Error(`${url} did not serve within 45 s`);
+}
