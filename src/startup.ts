@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from './config.ts';
 import type { AppDeps } from './deps.ts';
+import { directBodies } from './http/direct-body.ts';
 import { GracefulShutdown } from './http/graceful-shutdown.ts';
 import { problem, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 import type { Logger } from './logger.ts';
@@ -28,7 +29,7 @@ export function loadMibs(config: Config, logger: Logger): MibResolver {
 
 /** The HTTP listener, serving `fetch`; requests that arrive before the app is built are told to retry. */
 export function listen(config: Config, fetch: (request: Request, env: unknown) => Response | Promise<Response>): Promise<Server> {
-  const server = createAdaptorServer({ fetch }) as Server;
+  const server = createAdaptorServer({ fetch: directBodies(fetch) }) as Server;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.http.port, host: config.http.host, reusePort: config.http.reusePort }, () => {

@@ -62,6 +62,13 @@ describe('subscriptions are released (finding 3)', () => {
     for (let i = 0; i < 10; i++) (await SseTally.connect(`${service.baseUrl}/snmp/traps`)).close();
     expect(await pollUntil(subscribers, 0)).toBe(0);
 
+    // The stream's head is the app's answer, middleware included (the body is written straight to the socket).
+    const aborted = new AbortController();
+    const stream = await fetch(`${service.baseUrl}/snmp/traps`, { signal: aborted.signal, headers: { 'x-request-id': 'flood-head' } });
+    expect([stream.status, stream.headers.get('content-type'), stream.headers.get('x-request-id')]).toEqual([200, 'text/event-stream', 'flood-head']);
+    aborted.abort();
+    expect(await pollUntil(subscribers, 0)).toBe(0);
+
     const client = await SseTally.connect(`${service.baseUrl}/snmp/traps`);
     await sendAll([v2cTrap('after-aborts')], trapPort);
     await client.until(() => client.markers.includes('after-aborts'), 10_000, 'the trap sent after the aborts');

@@ -1,8 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { SseFrames } from '../../events/sse-frames.ts';
 import type { BusEntry } from '../../events/trap-bus.ts';
 import type { TrapFilterFields } from '../../events/trap-event.ts';
 import { clientSignal } from '../../http/client-signal.ts';
+import { directBody } from '../../http/direct-body.ts';
 import type { AppEnv, AppRouteHandler } from '../../http/types.ts';
 import type { TrapForwarders } from '../../events/forwarders/index.ts';
 import type { TrapService, TrapSubscription } from '../../snmp/trap-service.ts';
@@ -34,7 +36,11 @@ export function trapStreamHandler(traps: TrapService): AppRouteHandler<typeof tr
     // would never be released.
     if (c.req.method === 'HEAD') return c.body(null, 200, STREAM_HEADERS) as never;
     const subscription = traps.subscribe(filter, lastEventId ?? query.since);
-    return c.body(eventStream(subscription, frames, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS) as never;
+    const direct = directBody(c, 200, STREAM_HEADERS, {
+      write: (outgoing) => void writeEvents(outgoing, subscription, frames, traps.heartbeatMs),
+      abandon: () => subscription.close(),
+    });
+    return (direct ?? c.body(eventStream(subscription, frames, traps.heartbeatMs, clientSignal(c)), 200, STREAM_HEADERS)) as never;
   };
 }
 
@@ -60,12 +66,52 @@ function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], r
 }
 
 /**
- * The SSE body, as a pull source: @hono/node-server reads the next chunk only once the socket has
- * taken the previous one (it waits for 'drain'), so a client that stops reading stops the pulls. Its
- * events then wait in the bus, which bounds them (and switches it to catching up from the ring), not
- * in stream buffers, which would not. The subscription is released when the body is cancelled (the
- * client went away while it was being read), when the connection closes before it was ever read, and
- * when a pull fails.
+ * The SSE body, written straight to Node's response (directBody): the next chunk is made only once the
+ * socket has taken the previous one ('drain'), so a client that stops reading stops the writes. Its events
+ * then wait in the bus, which bounds them (and switches it to catching up from the ring), not in socket
+ * buffers, which would not. The subscription is released when the connection closes.
+ */
+async function writeEvents(outgoing: ServerResponse, subscription: TrapSubscription, frames: SseFrames, heartbeatMs: number): Promise<void> {
+  let open = true;
+  outgoing.once('close', () => {
+    open = false;
+    subscription.close();
+  });
+  const pace: Pace = { sentAt: -Infinity };
+  let writable = outgoing.write(SUBSCRIBED);
+  try {
+    while (open) {
+      if (!writable) await drainedOrClosed(outgoing);
+      if (!open) return;
+      const chunk = await nextChunk(subscription, frames, heartbeatMs, pace);
+      if (!open) return;
+      // The bus closed: the service is shutting down.
+      if (!chunk) return void outgoing.end(SHUTTING_DOWN);
+      writable = outgoing.write(chunk);
+    }
+  } catch (err) {
+    subscription.close();
+    outgoing.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.on('drain', done);
+    outgoing.on('close', done);
+  });
+}
+
+/**
+ * The SSE body where the server takes no direct body (app.request() in tests, another adapter), as a
+ * pull source: its reader pulls the next chunk only once the previous one was taken, with the same bounds
+ * as above. The subscription is released when the body is cancelled (the client went away while it was
+ * being read), when the connection closes before it was ever read, and when a pull fails.
  */
 function eventStream(subscription: TrapSubscription, frames: SseFrames, heartbeatMs: number, clientGone: AbortSignal): ReadableStream<Uint8Array> {
   let started = false;
