@@ -73,10 +73,13 @@ function recentBody(c: Context<AppEnv>, entries: BusEntry<TrapFilterFields>[], r
  */
 async function writeEvents(outgoing: ServerResponse, subscription: TrapSubscription, frames: SseFrames, heartbeatMs: number): Promise<void> {
   let open = true;
-  outgoing.once('close', () => {
+  const stop = () => {
     open = false;
     subscription.close();
-  });
+  };
+  outgoing.once('close', stop);
+  // Nothing else listens on the response: an 'error' left unheard would end the process. 'close' follows.
+  outgoing.on('error', stop);
   const pace: Pace = { sentAt: -Infinity };
   let writable = outgoing.write(SUBSCRIBED);
   try {
