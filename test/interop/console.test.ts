@@ -9,7 +9,7 @@ import { closedPort, lineServer, openSslServer, selfSignedCertificate, type Open
 import { compareIdTexts, parseStreamId } from '../../src/events/stream-id.ts';
 import { startService, type RunningService } from '../helpers/service.ts';
 import { startSnmpd, TEST_USERS, type Snmpd } from '../helpers/snmpd.ts';
-import { metricValue, trapPortOf } from '../helpers/traps-flood.ts';
+import { metricValue, scrape, trapPortOf } from '../helpers/traps-flood.ts';
 import { OIDS, runSnmpTool } from '../helpers/traps-peers.ts';
 
 /**
@@ -78,11 +78,8 @@ async function sendTrap(trapOid: string, mark: string): Promise<void> {
   expect(sent.code, sent.stderr).toBe(0);
 }
 
-/** Open trap streams, as the service counts them. */
-async function subscribers(): Promise<number> {
-  const metrics = await (await fetch(`${service.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-  return metricValue(metrics, 'netprobe_trap_subscribers');
-}
+/** Open trap streams, as the service counts them (/metrics is open by default). */
+const subscribers = async () => metricValue(await scrape(service.baseUrl), 'netprobe_trap_subscribers');
 
 const trapRow = (mark: string) => page.locator('#page-traps tr.trap', { hasText: mark });
 
