@@ -1,8 +1,10 @@
 /**
- * CPU cost of one GET, per contender: `npx node bench/tools/get-cost.ts [seconds]`. Runs the per-core split of
+ * CPU cost of one GET, per contender: `npx node bench/tools/get-cost.ts [seconds] [rounds]` (5 s, 2 rounds). Runs the per-core split of
  * the snmp-get scenario (the contender alone on CPU 1, the load and snmpd on CPU 0) and divides each process's
  * CPU time (utime + stime from /proc) by the requests it answered: a figure that moves little with the
- * machine's load, unlike throughput, so it can guide work on the hot path.
+ * machine's load, unlike throughput, so it can guide work on the hot path. The first round after the 1-s warm-up
+ * costs netprobe about 1.7× the later ones (390–450 against 200–250 µs here): V8's worker threads, on the same core,
+ * take 20–40% of it then against 12–15% later, while the garbage collector runs less often than later: compiling.
  */
 import { pinPerCore } from '../lib/affinity.ts';
 import { load } from '../lib/load.ts';
@@ -31,7 +33,7 @@ const netprobe = await startNetprobe(registry, {
     { name: 'snmp_exporter', pid: exporter.pid, run: (s: number) => load({ url: `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_GET_MODULE}`, connections: 32, duration: s }) },
   ];
   for (const c of contenders) await c.run(1);
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < Number(process.argv[3] ?? 2); round++) {
     for (const c of contenders) {
       const before = processCpuSeconds(c.pid);
       const result = await c.run(seconds);
