@@ -32,14 +32,30 @@ afterAll(async () => {
   await Promise.all([service?.stop(), snmpd?.stop(), listener?.close()]);
 });
 
-/** Waits until the service has a trap stream subscriber (netprobe_trap_subscribers on /metrics). */
-async function subscribed(target: RunningService, timeoutMs = 20_000): Promise<void> {
+/** Waits until the service's count of trap stream subscribers (netprobe_trap_subscribers on /metrics) satisfies `wanted`. */
+async function untilSubscribers(target: RunningService, wanted: (count: number) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const metrics = await fetch(`${target.baseUrl}/metrics`).then((res) => res.text(), () => '');
-    if (/^netprobe_trap_subscribers [1-9]/m.test(metrics)) return;
-    if (Date.now() > deadline) throw new Error('no trap stream subscriber reached the restarted service');
+    const count = /^netprobe_trap_subscribers (\d+)/m.exec(metrics);
+    if (count && wanted(Number(count[1]))) return;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A subscription made now is the only one: those of earlier tests have been released. */
+const noSubscriber = (target: RunningService) => untilSubscribers(target, (n) => n === 0, 'the earlier subscriptions to be released');
+const subscribed = (target: RunningService) => untilSubscribers(target, (n) => n > 0, 'a trap stream subscriber');
+
+/** `promise`, or a failure naming what did not happen within `ms` (rather than the whole test's timeout, which says nothing). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -110,8 +126,9 @@ describe('the typed client against the real service', { timeout: 60_000 }, () =>
     const first = [marker(), marker()];
     const subscription = client.traps({ filters: { trapOid: 'IF-MIB::linkDown' } });
     const iterator = subscription[Symbol.asyncIterator]();
+    await noSubscriber(service);
     const got = collect(iterator, first);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let it subscribe
+    await subscribed(service);
     for (const mark of first) await sendTrap(mark);
     expect((await got).map(markerOf)).toEqual(first);
     const resumeFrom = subscription.lastEventId;
@@ -137,13 +154,14 @@ describe('the typed client against the real service', { timeout: 60_000 }, () =>
     const subscription = client.traps({ signal: controller.signal, retryDelayMs: 100, maxRetryDelayMs: 400, onReconnect: ({ attempt }) => reconnects.push(attempt) });
     const iterator = subscription[Symbol.asyncIterator]();
     const before = marker();
+    await noSubscriber(service);
     const got = collect(iterator, [before]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscribed(service);
     await sendTrap(before);
     await got;
 
     const port = service.port;
-    expect(await service.stop()).toBe(0);
+    expect(await within(service.stop(), 20_000, 'the service to stop with a subscriber connected')).toBe(0);
     service = await startService(env({ PORT: String(port) }));
     trapPort = await trapPortOf(service);
     const after = marker();
@@ -153,7 +171,7 @@ describe('the typed client against the real service', { timeout: 60_000 }, () =>
     expect((await pending).map(markerOf)).toEqual([after]);
     expect(reconnects.length).toBeGreaterThan(0);
     controller.abort();
-    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(await within(iterator.next(), 5_000, 'the iterator to end once aborted')).toEqual({ done: true, value: undefined });
   });
 
   it('traps: refused subscriptions are thrown, not retried', async () => {
