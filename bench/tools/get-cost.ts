@@ -15,6 +15,7 @@ import { GET_OID, SNMP_EXPORTER_GET_MODULE, startSnmpExporter } from '../peers/e
 import { COMMUNITY, startSnmpd } from '../peers/snmpd.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
+const rounds = Number(process.argv[3] ?? 2);
 
 const registry = new ProcessRegistry();
 const uninstall = installCleanup(registry);
@@ -33,7 +34,7 @@ const netprobe = await startNetprobe(registry, {
     { name: 'snmp_exporter', pid: exporter.pid, run: (s: number) => load({ url: `${exporter.baseUrl}/snmp?target=${snmpd.host}:${snmpd.port}&module=${SNMP_EXPORTER_GET_MODULE}`, connections: 32, duration: s }) },
   ];
   for (const c of contenders) await c.run(1);
-  for (let round = 0; round < Number(process.argv[3] ?? 2); round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const c of contenders) {
       const before = processCpuSeconds(c.pid);
       const result = await c.run(seconds);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, lineServer, type TcpPeer } from '../../../test/helpers/probe-peers.ts';
 import { startService, type RunningService } from '../../../test/helpers/service.ts';
 import { parseCliVarbinds, snmpCli, startSnmpd, type Snmpd } from '../../../test/helpers/snmpd.ts';
-import { trapPortOf } from '../../../test/helpers/traps-flood.ts';
+import { eventually } from '../../../test/helpers/replicas.ts';
+import { metricValue, scrape, trapPortOf } from '../../../test/helpers/traps-flood.ts';
 import { OIDS, runSnmpTool } from '../../../test/helpers/traps-peers.ts';
 import { compareIdTexts } from '../../../src/events/stream-id.ts';
 import { createNetprobeClient, NetprobeError, ok, type NetprobeClient, type TrapMessage } from '../src/index.ts';
@@ -32,21 +33,12 @@ afterAll(async () => {
   await Promise.all([service?.stop(), snmpd?.stop(), listener?.close()]);
 });
 
-/** Waits until the service's count of trap stream subscribers (netprobe_trap_subscribers on /metrics) satisfies `wanted`. */
-async function untilSubscribers(target: RunningService, wanted: (count: number) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const metrics = await fetch(`${target.baseUrl}/metrics`).then((res) => res.text(), () => '');
-    const count = /^netprobe_trap_subscribers (\d+)/m.exec(metrics);
-    if (count && wanted(Number(count[1]))) return;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Open trap streams, as the service counts them (NaN while it does not answer). */
+const subscriberCount = (target: RunningService) => scrape(target.baseUrl).then((text) => metricValue(text, 'netprobe_trap_subscribers'), () => NaN);
 
 /** A subscription made now is the only one: those of earlier tests have been released. */
-const noSubscriber = (target: RunningService) => untilSubscribers(target, (n) => n === 0, 'the earlier subscriptions to be released');
-const subscribed = (target: RunningService) => untilSubscribers(target, (n) => n > 0, 'a trap stream subscriber');
+const noSubscriber = (target: RunningService) => eventually('the earlier subscriptions to be released', () => subscriberCount(target), (n) => n === 0, 20_000);
+const subscribed = (target: RunningService) => eventually('a trap stream subscriber', () => subscriberCount(target), (n) => n > 0, 20_000);
 
 /** `promise`, or a failure naming what did not happen within `ms` (rather than the whole test's timeout, which says nothing). */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
