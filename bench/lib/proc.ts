@@ -2,14 +2,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface MemorySample {
   rssMb: number;
+  /** Of RSS, the pages mapped from files (the node binary, shared libraries), shared with the page cache. */
+  rssFileMb: number;
   /** Peak resident set size since the process started (VmHWM). */
   hwmMb: number;
 }
 
-/** Reads VmRSS and VmHWM of a Linux process from /proc. */
+/** Reads VmRSS, RssFile and VmHWM of a Linux process from /proc. */
 export function readMemory(pid: number): MemorySample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rssMb: field(status, 'VmRSS'), hwmMb: field(status, 'VmHWM') };
+  return { rssMb: field(status, 'VmRSS'), rssFileMb: field(status, 'RssFile'), hwmMb: field(status, 'VmHWM') };
 }
 
 function field(status: string, name: string): number {

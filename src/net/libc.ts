@@ -2,7 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { loadOnFirstUse } from '../lazy-module.ts';
 
 /**
- * The few libc calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE, malloc_trim), through koffi,
+ * The few libc calls Node does not offer (SO_BINDTODEVICE, SO_RCVBUFFORCE, malloc_trim, madvise), through koffi,
  * which is loaded on first use: a service that never needs them does not carry it (about 2 MB of RSS).
  * Linux only: the constants are the asm-generic values used by x86_64 and arm64.
  */
@@ -15,7 +15,11 @@ export interface Libc {
   close: (fd: number) => number;
   /** glibc only: undefined on another C library. */
   mallocTrim: ((pad: number) => number) | undefined;
+  madvise: (address: number, length: number, advice: number) => number;
 }
+
+/** madvise(2)'s advice that drops a range's pages from the process's page tables. */
+export const MADV_DONTNEED = 4;
 
 let libc: Libc | undefined;
 
@@ -31,6 +35,8 @@ export function loadLibc(): Libc {
     bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
     close: lib.func('int close(int fd)'),
     mallocTrim: undefined,
+    // An address as a number: user-space addresses on x86_64 and arm64 stay below 2^53.
+    madvise: lib.func('int madvise(uintptr_t address, size_t length, int advice)'),
   };
   try {
     libc.mallocTrim = lib.func('int malloc_trim(size_t pad)');
