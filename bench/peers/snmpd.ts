@@ -18,11 +18,11 @@ export const SNMP_TOOL_ENV = { ...process.env, MIBS: '', MIBDIRS: '/nonexistent'
 
 /**
  * MIB modules left out of the agent: the tables that follow the machine's activity (processes,
- * connections), and hrProcessorTable, whose load column appears a minute after the agent starts. Their
- * size, and the agent's time to read them from /proc, would vary from walk to walk. (Net-SNMP 5.9 names
+ * connections), and hr_proc and vmstat, whose load and CPU-share objects appear a minute after the agent
+ * starts. Their size, and the agent's time to read them from /proc, would vary from walk to walk. (Net-SNMP 5.9 names
  * the process tables hrSWRunTable and hrSWRunPerfTable; `-I -hr_swrun` left them in.)
  */
-const VOLATILE_MODULES = ['hrSWRunTable', 'hrSWRunPerfTable', 'hr_proc', 'tcpTable', 'udpTable', 'tcpConnectionTable', 'tcpListenerTable', 'udpEndpointTable'];
+const VOLATILE_MODULES = ['hrSWRunTable', 'hrSWRunPerfTable', 'hr_proc', 'vmstat', 'tcpTable', 'udpTable', 'tcpConnectionTable', 'tcpListenerTable', 'udpEndpointTable'];
 
 export interface BenchSnmpd {
   host: '127.0.0.1';

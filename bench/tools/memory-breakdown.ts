@@ -25,12 +25,20 @@ const IDLE_AFTER_MS = 12_000;
 /**
  * What the service imports from node_modules at start (ioredis, re2js and yaml are loaded on first use): a
  * process that only loads these, and trims its memory as the service does once ready (a memory-reducing
- * collection, then glibc's malloc_trim through koffi), is the floor for any service built on them.
+ * collection, glibc's malloc_trim through koffi, then the node binary's read-only pages unmapped as in
+ * src/memory-trim.ts), is the floor for any service built on them.
  */
 const LIBRARIES = ['@hono/node-server', '@hono/zod-openapi', 'asn1-ber', 'fastest-levenshtein', 'hono', 'koffi', 'net-snmp', 'pino', 'prom-client', 'zod'];
 const LIBRARIES_ONLY = `for (const name of ${JSON.stringify(LIBRARIES)}) await import(name);
 globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-(await import('koffi')).default.load('libc.so.6').func('int malloc_trim(size_t pad)')(0);
+const libc = (await import('koffi')).default.load('libc.so.6');
+libc.func('int malloc_trim(size_t pad)')(0);
+const madvise = libc.func('int madvise(uintptr_t address, size_t length, int advice)');
+const { readFileSync } = await import('node:fs');
+for (const block of readFileSync('/proc/self/smaps', 'latin1').split(/\\n(?=[0-9a-f]+-)/)) {
+  const m = /^([0-9a-f]+)-([0-9a-f]+) r-[-x]p \\S+ \\S+ \\d+ +\\//.exec(block);
+  if (m && /^Anonymous:\\s+0 kB/m.test(block)) madvise(parseInt(m[1], 16), parseInt(m[2], 16) - parseInt(m[1], 16), 4);
+}
 setTimeout(() => {}, 1e9);`;
 const MB = 1024 * 1024;
 
