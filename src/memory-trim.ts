@@ -131,7 +131,7 @@ export function droppableFileMappings(smaps: string): FileMapping[] {
  * They stay in the page cache (shared with every other process of the same binary), so what a request needs
  * again comes back with a minor fault, no disk read. Linux only.
  */
-function releaseFilePages(): void {
+export function releaseFilePages(): void {
   if (process.platform !== 'linux') return;
   try {
     const { madvise } = loadLibc();

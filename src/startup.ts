@@ -83,8 +83,8 @@ const FOLLOW_WAIT_MS = 5_000;
 
 /**
  * Waits until the bus engine reads the shared stream from its end (TRAP_BUS=redis), before the process
- * serves and reports itself ready, so that a subscriber misses nothing appended after it subscribed. At most FOLLOW_WAIT_MS: with Redis unreachable the start goes on, the bus
- * connecting (/readyz says so).
+ * serves and reports itself ready, so that a subscriber misses nothing appended after it subscribed. At
+ * most FOLLOW_WAIT_MS: with Redis unreachable the start goes on, the bus connecting (/readyz says so).
  */
 export async function untilFollowing(following: Promise<void>, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

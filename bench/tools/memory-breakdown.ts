@@ -8,8 +8,8 @@
  * `--repeat` starts (default 3).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileService } from '../lib/build.ts';
 import { sleep } from '../lib/ports.ts';
@@ -29,16 +29,11 @@ const IDLE_AFTER_MS = 12_000;
  * src/memory-trim.ts), is the floor for any service built on them.
  */
 const LIBRARIES = ['@hono/node-server', '@hono/zod-openapi', 'asn1-ber', 'fastest-levenshtein', 'hono', 'koffi', 'net-snmp', 'pino', 'prom-client', 'zod'];
-const LIBRARIES_ONLY = `for (const name of ${JSON.stringify(LIBRARIES)}) await import(name);
+/** The libraries-only process's script; its last step is the service's own, from the compiled build. */
+const librariesOnly = (compiledDir: string) => `for (const name of ${JSON.stringify(LIBRARIES)}) await import(name);
 globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-const libc = (await import('koffi')).default.load('libc.so.6');
-libc.func('int malloc_trim(size_t pad)')(0);
-const madvise = libc.func('int madvise(uintptr_t address, size_t length, int advice)');
-const { readFileSync } = await import('node:fs');
-for (const block of readFileSync('/proc/self/smaps', 'latin1').split(/\\n(?=[0-9a-f]+-)/)) {
-  const m = /^([0-9a-f]+)-([0-9a-f]+) r-[-x]p \\S+ \\S+ \\d+ +\\//.exec(block);
-  if (m && /^Anonymous:\\s+0 kB/m.test(block)) madvise(parseInt(m[1], 16), parseInt(m[2], 16) - parseInt(m[1], 16), 4);
-}
+(await import('koffi')).default.load('libc.so.6').func('int malloc_trim(size_t pad)')(0);
+(await import(${JSON.stringify(pathToFileURL(join(compiledDir, 'memory-trim.js')).href)})).releaseFilePages();
 setTimeout(() => {}, 1e9);`;
 const MB = 1024 * 1024;
 
@@ -126,7 +121,7 @@ async function main(): Promise<void> {
         await registry.stop(child);
 
         const librariesFile = join(dir, `libraries-${columns.length}-${i}.json`);
-        const importer = registry.spawn(runtime.execPath, [...SERVICE_NODE_FLAGS, ...runtime.flags, '--import', preload, '--input-type=module', '-e', LIBRARIES_ONLY], {
+        const importer = registry.spawn(runtime.execPath, [...SERVICE_NODE_FLAGS, ...runtime.flags, '--import', preload, '--input-type=module', '-e', librariesOnly(dirname(compiled.entry))], {
           cwd: ROOT,
           env: { ...process.env, MEMORY_REPORT_FILE: librariesFile, MEMORY_REPORT_AFTER_MS: String(IDLE_AFTER_MS) },
         });

@@ -14,6 +14,16 @@ async function metricValue(service: RunningService, sample: string): Promise<num
   return Number(line.slice(sample.length + 1));
 }
 
+/** Trims run so far, once the first has (half a second after ready; a few seconds at most). */
+async function untilFirstTrim(service: RunningService): Promise<number> {
+  let trims = await metricValue(service, 'netprobe_memory_trims_total');
+  for (let i = 0; i < 50 && trims < 1; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    trims = await metricValue(service, 'netprobe_memory_trims_total');
+  }
+  return trims;
+}
+
 describe('memory given back after start (the service process, as npm start runs it)', () => {
   let service: RunningService;
   beforeAll(async () => {
@@ -38,11 +48,7 @@ describe('memory given back after start (the service process, as npm start runs 
   it('then gives back what glibc keeps of the memory freed at start (malloc_trim)', async () => {
     // After the first trim (half a second after ready): what the C++ side freed while the MIB set was
     // parsed and the code compiled stays in glibc's arenas, resident, until malloc_trim returns it: several MB.
-    let trims = await metricValue(service, 'netprobe_memory_trims_total');
-    for (let i = 0; i < 50 && trims < 1; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      trims = await metricValue(service, 'netprobe_memory_trims_total');
-    }
+    const trims = await untilFirstTrim(service);
     expect(trims).toBeGreaterThanOrEqual(1);
     expect(await metricValue(service, 'netprobe_memory_trim_returned_bytes{step="malloc"}')).toBeGreaterThan(1024 * 1024);
   });
@@ -51,11 +57,7 @@ describe('memory given back after start (the service process, as npm start runs 
     // The module loader, the compilers run over every module at start, ICU data: 20–40 MB of the binary's
     // pages, resident after start and untouched by an idle service. They come back from the page cache
     // when a request needs them, so the service answers as before.
-    let trims = await metricValue(service, 'netprobe_memory_trims_total');
-    for (let i = 0; i < 50 && trims < 1; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      trims = await metricValue(service, 'netprobe_memory_trims_total');
-    }
+    await untilFirstTrim(service);
     expect(await metricValue(service, 'netprobe_memory_trim_returned_bytes{step="file"}')).toBeGreaterThan(4 * 1024 * 1024);
     const document = await fetch(`${service.baseUrl}/openapi.json`);
     expect(document.status).toBe(200);
