@@ -51,10 +51,11 @@ describe('npm run bench -- --quick', () => {
         // GET covers the whole machine too: one HTTP worker per core (WORKERS=auto).
         if (scenario.name === 'snmp-get') expect(rows.some((row) => row.metric.includes('WORKERS=auto') && row.peer)).toBe(true);
         // Issue 17's rows, each beside its peer: GET per core (pinned, where the machine has two CPUs), the
-        // parallel walk (on loopback and over a slower link), the sustained trap rate and the trap ladder with workers.
+        // parallel walk (on loopback, with the agent's CPU as its floor, and over a slower link), the sustained trap rate and the trap ladder with workers.
         const covered = (scenarioName: string, metric: string) => scenario.name !== scenarioName || rows.some((row) => row.metric.includes(metric) && row.peer);
         expect(covered('snmp-get', 'per core (pinned)') || availableParallelism() < 2).toBe(true);
         expect(covered('walk', 'parallel: 8')).toBe(true);
+        expect(covered('walk', "parallel: 8: snmpd's CPU time")).toBe(true);
         expect(covered('walk', 'link, parallel: 8')).toBe(true);
         expect(covered('traps', 'sustained rate')).toBe(true);
         expect(covered('traps', 'WORKERS=auto')).toBe(true);
