@@ -1,25 +1,22 @@
 import type { BusItem } from './trap-bus.ts';
 
 /**
- * Frames kept for other subscribers, at most (and their bytes): every live subscriber takes an event
- * within a few milliseconds of the first (a small frame shares an 8 KiB pool slab: 8 MiB at worst).
- */
-const FRAMES_MAX = 1_024;
-const FRAMES_MAX_BYTES = 4 * 1024 * 1024;
-
-/**
  * Events that keep coming go to a subscriber at most every COALESCE_MS (more often only when a chunk
  * is full): one chunk, one write and one wake-up for all of them, rather than one per event. An event
  * after a quiet spell goes at once (after the rest of its event-loop turn).
  */
 const COALESCE_MS = 5;
 
+const ID_LINE = Buffer.from('id: ', 'latin1');
+const EVENT_AND_DATA = Buffer.from('\nevent: trap\ndata: ', 'latin1');
+const FRAME_END = Buffer.from('\n\n', 'latin1');
+const EVENT_FRAME_OVERHEAD = ID_LINE.length + EVENT_AND_DATA.length + FRAME_END.length;
+
 /**
  * The SSE wire form of bus items (`id:`, `event:` and `data:` lines), shared by every subscriber of one
  * bus (ids are unique within a bus, not across buses):
- * - an event's frame is encoded once: the newest frames are kept by event id (at most FRAMES_MAX and
- *   FRAMES_MAX_BYTES, the oldest forgotten first), so the other subscribers copy its bytes rather than
- *   encode its JSON again;
+ * - a chunk is written in one buffer of its exact size, each event's lines in place (an event's JSON,
+ *   ASCII in practice, is a copy of its bytes);
  * - a chunk is made once for the subscribers that take the same events: the last chunk is kept, and a
  *   subscriber whose items are the same events gets the same buffer;
  * - subscribers waiting to coalesce wake together (one timer, one setImmediate), so that those in step
@@ -27,12 +24,6 @@ const COALESCE_MS = 5;
  * JSON never contains a raw line break, so each event is one `data:` line.
  */
 export class SseFrames {
-  private readonly frames = new Map<string, Buffer>();
-  /** Ids and sizes of the frames kept, oldest first from `oldest` on (a ring: finding the front of a Map that is deleted from is slow). */
-  private readonly ids = new Array<string>(FRAMES_MAX);
-  private readonly sizes = new Uint32Array(FRAMES_MAX);
-  private oldest = 0;
-  private bytes = 0;
   private last: { ids: string[]; chunk: Buffer } | undefined;
   private tick: Promise<void> | undefined;
   private immediate: Promise<void> | undefined;
@@ -41,17 +32,40 @@ export class SseFrames {
   chunk(items: readonly BusItem<unknown>[]): Buffer {
     const last = this.last;
     if (last !== undefined && sameEvents(items, last.ids)) return last.chunk;
-    if (items.length === 1) return this.frame(items[0]);
-    const parts = new Array<Buffer>(items.length);
     const ids: string[] = [];
+    const gaps: (string | undefined)[] = [];
     let length = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      if (item.kind === 'event') ids.push(item.id);
-      parts[i] = this.frame(item);
-      length += parts[i].length;
+      if (item.kind === 'event') {
+        ids.push(item.id);
+        length += EVENT_FRAME_OVERHEAD + item.id.length + item.size;
+      } else {
+        gaps[i] = `event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n`;
+        length += gaps[i]!.length;
+      }
     }
-    const chunk = Buffer.concat(parts, length);
+    const chunk = Buffer.allocUnsafe(length);
+    let offset = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind === 'gap') {
+        offset += chunk.write(gaps[i]!, offset, 'latin1');
+        continue;
+      }
+      chunk.set(ID_LINE, offset);
+      offset += ID_LINE.length;
+      offset += chunk.write(item.id, offset, 'latin1');
+      chunk.set(EVENT_AND_DATA, offset);
+      offset += EVENT_AND_DATA.length;
+      // Pure ASCII (its UTF-8 size is its length) is the same bytes in Latin-1, copied without encoding.
+      const written = chunk.write(item.json, offset, item.size === item.json.length ? 'latin1' : 'utf8');
+      // An entry whose size is not its JSON's: never send a truncated frame, nor bytes the buffer held before.
+      if (written !== item.size) return encodedOneByOne(items, gaps);
+      offset += written;
+      chunk.set(FRAME_END, offset);
+      offset += FRAME_END.length;
+    }
     this.last = ids.length === items.length ? { ids, chunk } : undefined;
     return chunk;
   }
@@ -77,31 +91,12 @@ export class SseFrames {
       }),
     ));
   }
+}
 
-  private frame(item: BusItem<unknown>): Buffer {
-    if (item.kind === 'gap') return Buffer.from(`event: gap\ndata: ${JSON.stringify({ missed: item.missed })}\n\n`, 'latin1');
-    const known = this.frames.get(item.id);
-    if (known !== undefined) return known;
-    const frame = Buffer.from(`id: ${item.id}\nevent: trap\ndata: ${item.json}\n\n`, 'utf8');
-    if (frame.length <= FRAMES_MAX_BYTES / 16) this.keep(item.id, frame);
-    return frame;
-  }
-
-  private keep(id: string, frame: Buffer): void {
-    if (this.frames.size === FRAMES_MAX) this.forgetOldest();
-    const slot = (this.oldest + this.frames.size) % FRAMES_MAX;
-    this.ids[slot] = id;
-    this.sizes[slot] = frame.length;
-    this.frames.set(id, frame);
-    this.bytes += frame.length;
-    while (this.bytes > FRAMES_MAX_BYTES) this.forgetOldest();
-  }
-
-  private forgetOldest(): void {
-    this.frames.delete(this.ids[this.oldest]);
-    this.bytes -= this.sizes[this.oldest];
-    this.oldest = (this.oldest + 1) % FRAMES_MAX;
-  }
+/** The chunk made without trusting the entries' sizes (what chunk() falls back to). */
+function encodedOneByOne(items: readonly BusItem<unknown>[], gaps: readonly (string | undefined)[]): Buffer {
+  const frames = items.map((item, i) => (item.kind === 'gap' ? gaps[i]! : `id: ${item.id}\nevent: trap\ndata: ${item.json}\n\n`));
+  return Buffer.from(frames.join(''), 'utf8');
 }
 
 /** Whether items are events with exactly these ids, in this order. */

@@ -6,7 +6,7 @@ import type { BusItem } from '../../src/events/trap-bus.ts';
 const event = (n: number, body = `{"n":${n}}`): BusItem<object> => makeEntry(`1700000000000-${n}`, {}, body);
 const gap = (missed: number | null): BusItem<object> => ({ kind: 'gap', missed });
 
-describe('SseFrames: the SSE wire form, made once for every subscriber', () => {
+describe('SseFrames: the SSE wire form, made once for every subscriber in step', () => {
   it('writes id, event and data lines per event, and gaps as event: gap (UTF-8 JSON kept as is)', () => {
     const frames = new SseFrames();
     const chunk = frames.chunk([gap(3), event(1), event(2, '{"text":"café ☕"}'), gap(null)]);
@@ -32,16 +32,16 @@ describe('SseFrames: the SSE wire form, made once for every subscriber', () => {
     expect(frames.chunk([event(2)]).toString()).toBe(frameText(2));
   });
 
-  it('keeps a bounded number of frames', () => {
+  it('writes each event in place in one buffer, and never trusts a size that is not the JSON size', () => {
     const frames = new SseFrames();
-    for (let n = 1; n <= 10_000; n++) frames.chunk([event(n, `{"pad":"${'x'.repeat(1000)}"}`)]);
-    const kept = frames as unknown as { frames: Map<string, Buffer>; bytes: number };
-    expect(kept.frames.size).toBeLessThanOrEqual(1_024);
-    expect(kept.bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
-    expect([...kept.frames.values()].reduce((sum, frame) => sum + frame.length, 0)).toBe(kept.bytes);
-    // The newest are the ones kept; an older one is made again, identical.
-    expect(kept.frames.has('1700000000000-10000')).toBe(true);
-    expect(frames.chunk([event(1, `{"pad":"${'x'.repeat(1000)}"}`)]).toString()).toContain('id: 1700000000000-1\n');
+    const ascii = event(1);
+    const utf8 = event(2, '{"text":"café ☕"}');
+    expect(frames.chunk([ascii, utf8]).toString('utf8')).toBe(`${frameText(1)}id: 1700000000000-2\nevent: trap\ndata: {"id":"1700000000000-2","text":"café ☕"}\n\n`);
+    // Sizes that lie (too large, too small): the same text, no stale bytes, nothing cut.
+    for (const size of [ascii.kind === 'event' ? ascii.size + 7 : 0, 3]) {
+      const lying = { ...event(3), size } as BusItem<object>;
+      expect(new SseFrames().chunk([event(1), lying, event(4)]).toString('utf8')).toBe(`${frameText(1)}${frameText(3)}${frameText(4)}`);
+    }
   });
 });
 
