@@ -20,6 +20,14 @@ interface DirectResult {
   p99Ms: number;
 }
 
+/**
+ * Load before the measured runs, for every contender alike. V8 compiles the hot path over the first seconds
+ * (more of them for WORKERS=auto, whose workers each see half the requests): after 1 s, the first measured
+ * run of netprobe was 0.7x of the next ones (3 826 against 5 336 and 5 456 req/s on 2026-12-04), and of
+ * WORKERS=auto 0.65x of the third (5 407 against 8 380); snmp_exporter's runs did not move.
+ */
+const WARM_UP_S = 5;
+
 /** /snmp/get of one OID at concurrency 32 vs net-snmp directly (the ceiling) vs snmp_exporter, on each runtime. */
 export const snmpGetScenario: Scenario = {
   name: 'snmp-get',
@@ -54,9 +62,9 @@ export const snmpGetScenario: Scenario = {
 
       for (const netprobe of [...netprobes, wholeMachine]) await checkAnswers(netprobe.baseUrl, exporter.baseUrl, snmpd.host, snmpd.port);
       if (!quick) {
-        log('warm-up (1 s each)');
-        for (const netprobe of [...netprobes, wholeMachine]) await netprobeRun(netprobe, 1);
-        await exporterRun(1);
+        log(`warm-up (${WARM_UP_S} s each)`);
+        for (const netprobe of [...netprobes, wholeMachine]) await netprobeRun(netprobe, WARM_UP_S);
+        await exporterRun(WARM_UP_S);
       }
       // The service's HTTP stack alone (no SNMP at all): what any route of this process can reach here.
       const healthRun = (netprobe: Netprobe) => load({ url: `${netprobe.baseUrl}/healthz`, connections: CONCURRENCY, duration });
