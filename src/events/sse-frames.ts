@@ -7,9 +7,13 @@ import type { BusItem } from './trap-bus.ts';
  */
 const COALESCE_MS = 5;
 
-const ID_LINE = Buffer.from('id: ', 'latin1');
-const EVENT_AND_DATA = Buffer.from('\nevent: trap\ndata: ', 'latin1');
-const FRAME_END = Buffer.from('\n\n', 'latin1');
+/** An event's frame: ID_PREFIX, its id, EVENT_AND_DATA, its JSON, FRAME_END. */
+const ID_PREFIX = 'id: ';
+const EVENT_AND_DATA_TEXT = '\nevent: trap\ndata: ';
+const FRAME_END_TEXT = '\n\n';
+const ID_LINE = Buffer.from(ID_PREFIX, 'latin1');
+const EVENT_AND_DATA = Buffer.from(EVENT_AND_DATA_TEXT, 'latin1');
+const FRAME_END = Buffer.from(FRAME_END_TEXT, 'latin1');
 const EVENT_FRAME_OVERHEAD = ID_LINE.length + EVENT_AND_DATA.length + FRAME_END.length;
 
 /**
@@ -95,7 +99,7 @@ export class SseFrames {
 
 /** The chunk made without trusting the entries' sizes (what chunk() falls back to). */
 function encodedOneByOne(items: readonly BusItem<unknown>[], gaps: readonly (string | undefined)[]): Buffer {
-  const frames = items.map((item, i) => (item.kind === 'gap' ? gaps[i]! : `id: ${item.id}\nevent: trap\ndata: ${item.json}\n\n`));
+  const frames = items.map((item, i) => (item.kind === 'gap' ? gaps[i]! : `${ID_PREFIX}${item.id}${EVENT_AND_DATA_TEXT}${item.json}${FRAME_END_TEXT}`));
   return Buffer.from(frames.join(''), 'utf8');
 }
 
