@@ -1,15 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import type { AppDeps } from './deps.ts';
-import { AccessControl, accessControlMiddleware, assertEveryRouteDeclaresAccess } from './http/access.ts';
+import { AccessControl, assertEveryRouteDeclaresAccess } from './http/access.ts';
 import { bodyLimitGuard } from './http/body-limit.ts';
 import { defaultHook, errorHandler, methodNotAllowedProblem, notFoundProblem } from './http/errors.ts';
 import { httpMetrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
 import { problemResponse } from './http/problem.ts';
+import { requestFrame } from './http/request-frame.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
 import { openApiDocumentHandler } from './routes/docs/docs.handlers.ts';
@@ -27,12 +27,16 @@ export function createApp(deps: AppDeps, areas: readonly AreaRoutes[] = AREAS): 
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
 
-  app.use(httpMetrics(deps.metrics));
-  app.use(requestId({ headerName: 'x-request-id' }));
-  app.use(requestLog(logger));
+  app.use(
+    requestFrame({
+      accessControl: new AccessControl(config, deps.rateLimit),
+      logger,
+      recordMetrics: httpMetrics(deps.metrics),
+      logRequest: requestLogger(logger),
+    }),
+  );
   if (config.http.corsOrigins.length > 0) app.use(crossOrigin(config.http.corsOrigins));
   app.use(bodyLimitGuard(config.http.bodyLimitBytes));
-  app.use(accessControlMiddleware(new AccessControl(config, deps.rateLimit)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -78,11 +82,8 @@ function crossOrigin(origins: string[]): MiddlewareHandler<AppEnv> {
  * problem type) and the token's name, never the token, never bodies. A client that went away is logged as
  * such, not as the 503 nobody received.
  */
-function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const started = performance.now();
-    c.set('logger', logger);
-    await next();
+function requestLogger(logger: Logger): (c: Context<AppEnv>, startedMs: number) => void {
+  return (c, startedMs) => {
     // The line is built only when it will be written (LOG_LEVEL=info): at warn, this costs nothing per request.
     if (!logger.isLevelEnabled('info')) return;
     const problemType = c.get('problemType');
@@ -97,7 +98,7 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
         ...(clientGone ? { outcome: 'client disconnected' } : { status: c.res.status }),
         ...(problemType && !clientGone ? { problem: problemType } : {}),
         ...(c.get('principal') ? { tokenName: c.get('principal')?.name } : {}),
-        durationMs: elapsedMs(started),
+        durationMs: elapsedMs(startedMs),
       },
       'request',
     );

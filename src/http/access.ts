@@ -25,7 +25,13 @@ const declaredAccess = new WeakMap<object, Access>();
 export function accessGuard(access: Access): MiddlewareHandler<AppEnv> {
   let guard = guards.get(access);
   if (!guard) {
-    guard = async (c, next) => (await c.get('accessControl').admit(c, access)) ?? next();
+    // Synchronous unless the rate limit is shared (Redis): a guard that awaits nothing adds no async step.
+    guard = (c, next) => {
+      const refusal = c.get('accessControl').admit(c, access);
+      if (refusal === undefined) return next();
+      if (refusal instanceof Promise) return refusal.then((answer): Promise<Response | void> => (answer ? Promise.resolve(answer) : next()));
+      return Promise.resolve(refusal);
+    };
     guards.set(access, guard);
     declaredAccess.set(guard, access);
   }
@@ -81,7 +87,7 @@ export class AccessControl {
   }
 
   /** Undefined when the request may proceed; otherwise the 401, 403 or 429 to answer. */
-  async admit(c: Context<AppEnv>, access: Access): Promise<Response | undefined> {
+  admit(c: Context<AppEnv>, access: Access): Response | undefined | Promise<Response | undefined> {
     if (access === 'open' && (this.openPaths.has(c.req.path) || PUBLIC_PAGES.test(c.req.path))) return undefined;
     if (!this.authenticator.enabled) return this.rateLimited(c, 'anonymous');
     const header = c.req.header('authorization') ?? '';
@@ -93,20 +99,17 @@ export class AccessControl {
     return this.rateLimited(c, principal.name);
   }
 
-  private async rateLimited(c: Context<AppEnv>, caller: Principal['name']): Promise<Response | undefined> {
-    const waitSeconds = (await this.limiter?.take(caller)) ?? 0;
+  private rateLimited(c: Context<AppEnv>, caller: Principal['name']): Response | undefined | Promise<Response | undefined> {
+    const waitSeconds = this.limiter?.take(caller) ?? 0;
+    if (waitSeconds instanceof Promise) return waitSeconds.then((seconds) => this.tooManyRequests(c, seconds));
+    return this.tooManyRequests(c, waitSeconds);
+  }
+
+  private tooManyRequests(c: Context<AppEnv>, waitSeconds: number): Response | undefined {
     if (waitSeconds === 0) return undefined;
     const retryAfter = String(Math.max(1, Math.ceil(waitSeconds)));
     return problemResponse(c, problem(429, 'rate-limited', 'Too many requests', `Retry after ${retryAfter} s.`), { 'retry-after': retryAfter });
   }
-}
-
-/** Makes the app's access control available to the route guards. */
-export function accessControlMiddleware(control: AccessControl): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    c.set('accessControl', control);
-    return next();
-  };
 }
 
 function unauthorized(c: Context<AppEnv>, presented: boolean): Response {

@@ -1,10 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { MetricsRegistrar } from '../metrics.ts';
 import type { AppEnv } from './types.ts';
 
-/** The HTTP area's metrics: requests by route pattern, method and status, and their latency. */
-export function httpMetrics(metrics: MetricsRegistrar): MiddlewareHandler<AppEnv> {
+/** Records one answered request in the HTTP area's metrics: requests by route pattern, method and status, and their latency. */
+export type HttpMetricsRecorder = (c: Context<AppEnv>, startedMs: number) => void;
+
+/** The HTTP area's metrics, recorded by the request frame (src/http/request-frame.ts) once the response is known. */
+export function httpMetrics(metrics: MetricsRegistrar): HttpMetricsRecorder {
   const requests = metrics.counter({
     name: 'netprobe_http_requests_total',
     help: 'HTTP requests by route pattern, method and status',
@@ -16,13 +19,11 @@ export function httpMetrics(metrics: MetricsRegistrar): MiddlewareHandler<AppEnv
     labels: ['route', 'method'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   });
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
+  return (c, startedMs) => {
     // The matched pattern (`/snmp/get`), never the raw path, so label cardinality stays bounded.
     const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? 'unmatched';
     const method = c.req.method;
-    duration.observe({ route, method }, (performance.now() - started) / 1000);
+    duration.observe({ route, method }, (performance.now() - startedMs) / 1000);
     requests.inc({ route, method, status: String(c.res.status) });
   };
 }
