@@ -7,6 +7,7 @@ import { desFailureReason, ensureDesSupport } from './des.ts';
 import { badVarbindError, mapSnmpError, rejectionError } from './errors.ts';
 import { findImpossibleVarbind, PDU_TAGS, WIRE_VERSIONS } from './reply.ts';
 import type { DecodedResponse } from './response-decode.ts';
+import { encodeCommunityRequest, type CommunityRequestMessage } from './request-encode.ts';
 import { toLibraryUser } from './usm.ts';
 import type { WireVarbind } from './varbind.ts';
 
@@ -43,6 +44,8 @@ interface LibrarySession {
   cancelRequests(error: Error): void;
   /** Set on a session that forwards for a proxy agent (never here; such a session keeps the library's path). */
   proxy?: unknown;
+  /** Session.prototype.send: encodes the request's message (unless it carries its bytes already) and sends it; retries call it again. */
+  send(req: { message: CommunityRequestMessage & { buffer?: Buffer } }, noWait?: boolean): unknown;
 }
 
 export interface SessionTarget {
@@ -75,7 +78,11 @@ export class SnmpSession {
   private readonly spec: SessionTarget;
   constructor(spec: SessionTarget) {
     this.spec = spec;
-    this.session = createLibrarySession(spec, (type) => (this.socket = this.createSocket(type)));
+    this.session = createLibrarySession(
+      spec,
+      (type) => (this.socket = this.createSocket(type)),
+      () => this.encodedRequests++,
+    );
     // The library emits 'error' when it cannot decode a datagram: fail the request it answers now.
     this.session.on('error', (err) => this.socket?.libraryCouldNotDecode(err));
     this.session.on('close', () => {
@@ -86,6 +93,13 @@ export class SnmpSession {
 
   get isOpen(): boolean {
     return this.open;
+  }
+
+  private encodedRequests = 0;
+
+  /** Requests whose bytes came from request-encode.ts rather than the library's encoder. */
+  get requestsEncoded(): number {
+    return this.encodedRequests;
   }
 
   /** What the session's socket did with the datagrams it received (undefined before the first request). */
@@ -341,7 +355,24 @@ function poolKey(spec: SessionTarget): string {
   return hash('sha256', JSON.stringify(material), 'base64url');
 }
 
-function createLibrarySession(spec: SessionTarget, createSocket: (type: 'udp4' | 'udp6') => AgentSocket): LibrarySession {
+/**
+ * Gives each v1/v2c request its bytes from request-encode.ts before the library sends it: the library's
+ * Message returns bytes it already carries instead of encoding them (Message.prototype.toBufferCommunity).
+ * What the encoder leaves (a set, an unusual OID) the library encodes as before.
+ */
+function withRequestEncoder(session: LibrarySession, onEncoded: () => void): LibrarySession {
+  const librarySend = session.send;
+  session.send = function (req, noWait) {
+    if (req.message.buffer === undefined) {
+      req.message.buffer = encodeCommunityRequest(req.message);
+      if (req.message.buffer !== undefined) onEncoded();
+    }
+    return librarySend.call(this, req, noWait);
+  };
+  return session;
+}
+
+function createLibrarySession(spec: SessionTarget, createSocket: (type: 'udp4' | 'udp6') => AgentSocket, onEncoded: () => void): LibrarySession {
   const { target } = spec;
   const common = {
     dgramModule: { createSocket },
@@ -354,7 +385,7 @@ function createLibrarySession(spec: SessionTarget, createSocket: (type: 'udp4' |
   } as const;
   if (target.version !== '3') {
     const version = target.version === '1' ? snmp.Version1 : snmp.Version2c;
-    return snmp.createSession(spec.address, target.community, { ...common, version }) as unknown as LibrarySession;
+    return withRequestEncoder(snmp.createSession(spec.address, target.community, { ...common, version }) as unknown as LibrarySession, onEncoded);
   }
   const user = target.user;
   if (!user) throw new AdapterError('INVALID_INPUT', 'snmp', 'user is required for version 3');

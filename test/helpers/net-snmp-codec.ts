@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BerReader } from 'asn1-ber';
 import snmp from 'net-snmp';
+import type { CommunityRequestMessage } from '../../src/snmp/request-encode.ts';
 import type { DecodedResponse } from '../../src/snmp/response-decode.ts';
 import type { WireVarbind } from '../../src/snmp/varbind.ts';
 
@@ -153,4 +154,10 @@ export function libraryReceive(buffer: Buffer): { pdu: Record<string, unknown> }
   deliver!(buffer, { address: '127.0.0.1', family: 'IPv4', port: 50000, size: buffer.length });
   if (!received) throw new Error('net-snmp\'s receiver did not call back');
   return received;
+}
+
+/** A v1/v2c request message as net-snmp builds and encodes it (its Message over a GetRequest/GetNextRequest/GetBulkRequest PDU). */
+export function libraryEncodeRequest(message: CommunityRequestMessage): Buffer {
+  const pdu = Object.assign(Object.create(simplePdu) as object, { ...message.pdu, options: message.pdu.options ?? {} });
+  return Buffer.from(Message.createCommunity(message.version, message.community, pdu).toBuffer());
 }

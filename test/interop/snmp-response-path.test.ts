@@ -8,7 +8,8 @@ import { COMMUNITY_RO, startSnmpd, TEST_USERS, type Snmpd } from '../helpers/snm
 /**
  * The request path's own Response decoder (response-decode.ts) against a real snmpd: replies are decoded by it,
  * not by net-snmp, and every operation gives what net-snmp's path gives for the same requests (results, and
- * errors from error-status). The library's path is had by making the socket skip the decoder.
+ * errors from error-status). The library's path is had by making the socket skip the decoder. Its requests
+ * are encoded by request-encode.ts (byte for byte the library's encoding: test/unit/snmp-request-encode.test.ts).
  */
 
 let snmpd: Snmpd;
@@ -57,7 +58,7 @@ async function operations(version: '1' | '2c') {
     end: await outcome(() => s.getNext(['1.3.6.1.9.9.9.9.9.9'])),
     set: await outcome(() => rw.set([{ oid: '1.3.6.1.2.1.1.1.0', type: TYPE_TAGS.OctetString, value: Buffer.from('read-only') }])),
   };
-  return { results, decoded: (s.socketStats?.decoded ?? 0) + (rw.socketStats?.decoded ?? 0) };
+  return { results, decoded: (s.socketStats?.decoded ?? 0) + (rw.socketStats?.decoded ?? 0), encoded: { reads: s.requestsEncoded, sets: rw.requestsEncoded } };
 }
 
 describe('the Response decoder on the request path', () => {
@@ -80,5 +81,16 @@ describe('the Response decoder on the request path', () => {
     const s = session('3');
     expect(await s.get(['1.3.6.1.2.1.1.1.0'])).toHaveLength(1);
     expect(s.socketStats?.decoded).toBe(0);
+    expect(s.requestsEncoded).toBe(0);
+  });
+});
+
+describe('the request encoder on the request path', () => {
+  it.each(['1', '2c'] as const)('v%s: encodes every get, getnext and getbulk itself (request-encode.ts), sets stay with the library', async (version) => {
+    const { results, encoded } = await operations(version);
+    expect(encoded).toEqual({ reads: version === '1' ? 3 : 4, sets: 0 });
+    // snmpd answered each of them (the first test holds the answers to the library's).
+    expect(results.getNext).toHaveLength(STABLE.length);
+    if (version === '2c') expect(results.get).toHaveLength(STABLE.length);
   });
 });
