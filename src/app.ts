@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { matchedRoutes } from 'hono/route';
 import type { AppDeps } from './deps.ts';
@@ -9,7 +9,7 @@ import { defaultHook, errorHandler, methodNotAllowedProblem, notFoundProblem } f
 import { httpMetrics } from './http/metrics.ts';
 import { OPENAPI_DOCUMENT_CONFIG } from './http/openapi.ts';
 import { problemResponse } from './http/problem.ts';
-import { requestFrame } from './http/request-frame.ts';
+import { requestFrame, type AnsweredRequestHook } from './http/request-frame.ts';
 import type { AppEnv } from './http/types.ts';
 import type { Logger } from './logger.ts';
 import { openApiDocumentHandler } from './routes/docs/docs.handlers.ts';
@@ -82,7 +82,7 @@ function crossOrigin(origins: string[]): MiddlewareHandler<AppEnv> {
  * problem type) and the token's name, never the token, never bodies. A client that went away is logged as
  * such, not as the 503 nobody received.
  */
-function requestLogger(logger: Logger): (c: Context<AppEnv>, startedMs: number) => void {
+function requestLogger(logger: Logger): AnsweredRequestHook {
   return (c, startedMs) => {
     // The line is built only when it will be written (LOG_LEVEL=info): at warn, this costs nothing per request.
     if (!logger.isLevelEnabled('info')) return;

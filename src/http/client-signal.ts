@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
+import { nodeResponse } from './node-response.ts';
 
 /**
  * An AbortSignal that fires when the HTTP client goes away before the response is complete.
@@ -9,8 +9,8 @@ import type { Context } from 'hono';
  * 'close' event tells the same thing at no cost. Elsewhere (app.request() in tests) the Request exists anyway.
  */
 export function clientSignal(c: Context): AbortSignal {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (!outgoing || typeof outgoing.once !== 'function') return c.req.raw.signal;
+  const outgoing = nodeResponse(c);
+  if (!outgoing) return c.req.raw.signal;
   const controller = new AbortController();
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) controller.abort(new Error('the client disconnected'));

@@ -1,13 +1,12 @@
-import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { MetricsRegistrar } from '../metrics.ts';
-import type { AppEnv } from './types.ts';
+import type { AnsweredRequestHook } from './request-frame.ts';
 
-/** Records one answered request in the HTTP area's metrics: requests by route pattern, method and status, and their latency. */
-export type HttpMetricsRecorder = (c: Context<AppEnv>, startedMs: number) => void;
-
-/** The HTTP area's metrics, recorded by the request frame (src/http/request-frame.ts) once the response is known. */
-export function httpMetrics(metrics: MetricsRegistrar): HttpMetricsRecorder {
+/**
+ * The HTTP area's metrics, recorded by the request frame (src/http/request-frame.ts) once the response is
+ * known: requests by route pattern, method and status, and their latency.
+ */
+export function httpMetrics(metrics: MetricsRegistrar): AnsweredRequestHook {
   const requests = metrics.counter({
     name: 'netprobe_http_requests_total',
     help: 'HTTP requests by route pattern, method and status',

@@ -1,15 +1,17 @@
-import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AccessControl } from './access.ts';
-import type { HttpMetricsRecorder } from './metrics.ts';
+import { nodeResponse } from './node-response.ts';
 import type { AppEnv } from './types.ts';
 
-/** What the request frame does once the response is known: metrics, then the request's log line. */
+/** Called once the response is known, with when the request started (performance.now()). */
+export type AnsweredRequestHook = (c: Context<AppEnv>, startedMs: number) => void;
+
+/** What the request frame sets on the context before the route, and calls once the response is known. */
 export interface RequestFrameParts {
   accessControl: AccessControl;
   logger: AppEnv['Variables']['logger'];
-  recordMetrics: HttpMetricsRecorder;
-  logRequest: (c: Context<AppEnv>, startedMs: number) => void;
+  recordMetrics: AnsweredRequestHook;
+  logRequest: AnsweredRequestHook;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -50,7 +52,7 @@ function requestIdOf(given: string | undefined): string {
  * Elsewhere (app.request() in tests) through hono.
  */
 function setResponseHeader(c: Context<AppEnv>, name: string, value: string): void {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (outgoing && typeof outgoing.setHeader === 'function') outgoing.setHeader(name, value);
+  const outgoing = nodeResponse(c);
+  if (outgoing) outgoing.setHeader(name, value);
   else c.header(name, value);
 }
