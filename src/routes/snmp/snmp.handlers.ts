@@ -110,19 +110,24 @@ export function walkHandler(snmp: SnmpService): AppRouteHandler<SnmpRoutes['walk
 }
 
 /**
- * One agent's walk as its JSON body, the same bytes as c.json() of walkCollected, serialized reply by reply
- * while the agent works on the next one: at the end only the parts are joined, so the answer goes out as soon
- * as the last reply came (about 12 ms sooner for the 7 000 varbinds of snmpd's whole tree).
+ * One agent's walk as its JSON body, the same bytes as c.json() of walkCollected, serialized and encoded reply
+ * by reply while the agent works on the next one: at the end the parts are only copied into one buffer, so
+ * the answer goes out as soon as the last reply came.
  */
-async function walkAsJson(snmp: SnmpService, request: OneTarget<SnmpWalkRequest>, signal: AbortSignal): Promise<string> {
+async function walkAsJson(snmp: SnmpService, request: OneTarget<SnmpWalkRequest>, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
   const walk = snmp.walkBatches(request, { signal, buffered: true });
-  const parts: string[] = [];
+  const parts: Buffer[] = [Buffer.from('{"varbinds":[')];
+  let separator = '';
   let step = await walk.next();
   while (!step.done) {
-    if (step.value.length > 0) parts.push(JSON.stringify(step.value).slice(1, -1));
+    if (step.value.length > 0) {
+      parts.push(Buffer.from(separator + JSON.stringify(step.value).slice(1, -1)));
+      separator = ',';
+    }
     step = await walk.next();
   }
-  return `{"varbinds":[${parts.join(',')}],${JSON.stringify(step.value).slice(1)}`;
+  parts.push(Buffer.from(`],${JSON.stringify(step.value).slice(1)}`));
+  return Buffer.concat(parts);
 }
 
 /** The table in one JSON document, or NDJSON: the table's description, then one row per line, then a summary. */
