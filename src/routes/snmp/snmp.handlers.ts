@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { AdapterError } from '../../errors.ts';
+import { BatchedWriter } from '../../http/batched-writer.ts';
 import { clientSignal } from '../../http/client-signal.ts';
 import { adapterErrorToProblem } from '../../http/errors.ts';
 import { problem, type Problem } from '../../http/problem.ts';
@@ -12,6 +13,8 @@ import { elapsedMs } from '../../time.ts';
 import type { SnmpRoutes } from './snmp.routes.ts';
 
 const NDJSON = 'application/x-ndjson';
+/** NDJSON lines go out 16 K characters at a time, or 20 ms after the first waiting line (batched-writer.ts). */
+const NDJSON_BATCHES = { maxChars: 16 * 1024, maxDelayMs: 20 };
 
 type Run<R extends ManyTargetsRequest, T> = (one: OneTarget<R>, signal: AbortSignal | undefined) => Promise<T>;
 
@@ -195,6 +198,7 @@ async function streamNdjson<T, S>(
   ndjsonHeaders(c);
   return stream(c, async (out) => {
     out.onAbort(() => cancel.abort());
+    const lines = new BatchedWriter((text) => out.write(text), NDJSON_BATCHES);
     try {
       let step = first;
       let prefix = format.head ? `${format.head()}\n` : '';
@@ -204,17 +208,19 @@ async function streamNdjson<T, S>(
         // is not unhandled while the write is awaited; awaiting it below still throws.
         const next = source.next();
         next.catch(() => {});
-        // One write per agent reply, not per item: each write is a trip through the web stream.
-        await out.write(prefix + step.value.map((item) => `${JSON.stringify(item)}\n`).join(''));
+        await lines.add(prefix + step.value.map((item) => `${JSON.stringify(item)}\n`).join(''));
         prefix = '';
         if (cancel.signal.aborted) return;
         step = await next;
       }
-      await out.write(`${prefix}${JSON.stringify({ summary: format.summary(step.value) })}\n`);
+      await lines.add(`${prefix}${JSON.stringify({ summary: format.summary(step.value) })}\n`);
+      await lines.flush();
     } catch (err) {
       if (cancel.signal.aborted) return;
-      await out.write(`${JSON.stringify({ error: streamError(c, err, `${format.what} failed mid-stream`) })}\n`);
+      await lines.add(`${JSON.stringify({ error: streamError(c, err, `${format.what} failed mid-stream`) })}\n`);
+      await lines.flush();
     } finally {
+      lines.discard();
       release();
       await source.return(undefined as never).catch(() => {});
     }
