@@ -80,6 +80,8 @@ export function TrapsPage({ features, visible }) {
     const { signal } = controller;
     (async () => {
       setError(undefined);
+      // Not live until this stream is: the one before it (other filters, or before a pause) has ended.
+      setStatus('connecting');
       try {
         if (lastId.current === undefined) {
           const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== '')), limit: String(HISTORY) });

@@ -180,6 +180,27 @@ describe('the console in headless Chromium, against the real service', { timeout
     await screenshot('traps');
   });
 
+  it('is not live while the history for new filters loads: the stream before them has ended', async () => {
+    const status = () => page.locator('#page-traps [data-status]').getAttribute('data-status');
+    await expect.poll(status, { timeout: WAIT }).toBe('live');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/snmp/traps/recent*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      // Until the new stream is open the page says so: whoever waits for 'live' waits for that stream.
+      await expect.poll(status, { timeout: WAIT }).toBe('connecting');
+      release();
+      await expect.poll(status, { timeout: WAIT }).toBe('live');
+    } finally {
+      release();
+      await page.unroute('**/snmp/traps/recent*');
+    }
+  });
+
   it('shows a gap when the traps missed while paused no longer fit the service buffer', async () => {
     await page.getByLabel('Trap OID or name').fill('');
     await page.getByRole('button', { name: 'Apply filters' }).click();
