@@ -97,8 +97,8 @@ export function TrapsPage({ features, visible }) {
         return;
       }
       let attempt = 0;
+      // 'connecting' was set above; each later attempt is 'reconnecting', set before its wait below.
       while (!signal.aborted) {
-        setStatus(attempt === 0 ? 'connecting' : 'reconnecting');
         let retryAfter;
         try {
           await streamTraps(
